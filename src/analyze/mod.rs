@@ -1,0 +1,294 @@
+//! Stage 3, analyze: the resolved [`Dossier`] -> [`Analysis`], every
+//! inconsistency as a [`Flag`].
+//!
+//! Each rule of the contract lives in its own module under `rules/` and only
+//! reads the dossier and its indexes; it never scans all articles per person or
+//! per claim. This module runs the rules the config has not turned off, gives
+//! each finding its severity and a stable id, and indexes the flags by article,
+//! person and claim for the render stage.
+
+pub mod rules;
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::CheckLevel;
+use crate::resolve::{ArticleIx, ClaimIx, Dossier, PassageIx, PersonIx};
+
+/// One inconsistency, as shown in the site and exported in dossier.json.
+#[derive(Clone, Debug)]
+pub struct Flag {
+    /// Stable across builds: derived from the rule and the passages' words, not
+    /// from positions in the dossier, so unrelated edits do not change it.
+    pub id: String,
+    /// A rule id of the contract, or `declared` for an editor's `flags:` entry.
+    pub rule: &'static str,
+    /// For declared flags: the editor's `kind`.
+    pub kind: Option<String>,
+    pub level: CheckLevel,
+    /// One plain sentence that names the other sources and what they say.
+    pub message: String,
+    pub people: Vec<PersonIx>,
+    pub claims: Vec<ClaimIx>,
+    pub passages: Vec<FlagPassage>,
+    /// Extra detail for the flag's entry, e.g. a word-level difference of two
+    /// quotes, as (text, changed) pieces.
+    pub diff: Vec<DiffPiece>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FlagPassage {
+    pub article: ArticleIx,
+    pub passage: PassageIx,
+}
+
+/// A piece of a word-level difference between two quotes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DiffPiece {
+    pub text: String,
+    /// `removed` (only in the first), `added` (only in the second) or `same`.
+    pub change: &'static str,
+}
+
+/// What a rule reports; the analyzer adds id and severity.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub message: String,
+    pub kind: Option<String>,
+    pub people: Vec<PersonIx>,
+    pub claims: Vec<ClaimIx>,
+    pub passages: Vec<FlagPassage>,
+    pub diff: Vec<DiffPiece>,
+}
+
+impl Finding {
+    pub fn new(message: impl Into<String>, passages: Vec<FlagPassage>) -> Self {
+        Finding {
+            message: message.into(),
+            kind: None,
+            people: Vec::new(),
+            claims: Vec::new(),
+            passages,
+            diff: Vec::new(),
+        }
+    }
+
+    pub fn people(mut self, people: impl IntoIterator<Item = PersonIx>) -> Self {
+        self.people.extend(people);
+        self
+    }
+
+    pub fn claims(mut self, claims: impl IntoIterator<Item = ClaimIx>) -> Self {
+        self.claims.extend(claims);
+        self
+    }
+}
+
+pub type FlagIx = usize;
+
+pub struct Analysis {
+    /// Flags ordered by rule, then by first passage.
+    pub flags: Vec<Flag>,
+    pub by_article: Vec<Vec<FlagIx>>,
+    pub by_person: Vec<Vec<FlagIx>>,
+    pub by_claim: Vec<Vec<FlagIx>>,
+}
+
+/// Runs every rule not turned `off` in `checks:`. Findings of rules set to
+/// `error` or `warning` are also returned as diagnostics (with suggestions for
+/// annotating more completely).
+pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
+    let mut diagnostics = check_config(dossier);
+    let mut flags = Vec::new();
+    let mut taken_ids = HashSet::new();
+    for rule in rules::ALL {
+        let level = level_of(dossier, rule.id);
+        if level == CheckLevel::Off {
+            continue;
+        }
+        let mut findings = (rule.check)(dossier);
+        for f in &mut findings {
+            f.passages.sort();
+            f.passages.dedup();
+            f.people.sort_unstable();
+            f.people.dedup();
+            f.claims.sort_unstable();
+            f.claims.dedup();
+        }
+        findings.sort_by(|a, b| a.passages.cmp(&b.passages));
+        for finding in findings {
+            let level = match &finding.kind {
+                Some(kind) => dossier.config.checks.get(kind.as_str()).copied().unwrap_or(level),
+                None => level,
+            };
+            if level == CheckLevel::Off {
+                continue;
+            }
+            let id = stable_id(dossier, rule.id, &finding, &mut taken_ids);
+            flags.push(Flag {
+                id,
+                rule: rule.id,
+                kind: finding.kind,
+                level,
+                message: finding.message,
+                people: finding.people,
+                claims: finding.claims,
+                passages: finding.passages,
+                diff: finding.diff,
+            });
+        }
+    }
+    for flag in &flags {
+        if let Some(severity) = match flag.level {
+            CheckLevel::Error => Some(Diagnostic::error as fn(&'static str, String) -> Diagnostic),
+            CheckLevel::Warning => Some(Diagnostic::warning as fn(&'static str, String) -> Diagnostic),
+            _ => None,
+        } {
+            diagnostics.push(flag_diagnostic(dossier, flag, severity));
+        }
+    }
+    let mut analysis = Analysis {
+        by_article: vec![Vec::new(); dossier.articles.len()],
+        by_person: vec![Vec::new(); dossier.people.len()],
+        by_claim: vec![Vec::new(); dossier.claims.len()],
+        flags,
+    };
+    for (ix, flag) in analysis.flags.iter().enumerate() {
+        let mut articles: Vec<ArticleIx> = flag.passages.iter().map(|p| p.article).collect();
+        articles.dedup();
+        for a in articles {
+            if analysis.by_article[a].last() != Some(&ix) {
+                analysis.by_article[a].push(ix);
+            }
+        }
+        for &p in &flag.people {
+            analysis.by_person[p].push(ix);
+        }
+        for &c in &flag.claims {
+            analysis.by_claim[c].push(ix);
+        }
+    }
+    (analysis, diagnostics)
+}
+
+fn level_of(dossier: &Dossier, rule: &str) -> CheckLevel {
+    dossier.config.checks.get(rule).copied().unwrap_or(CheckLevel::Flag)
+}
+
+/// `checks:` keys must name a rule or a declared kind in use.
+fn check_config(dossier: &Dossier) -> Vec<Diagnostic> {
+    let declared: HashSet<&str> = dossier
+        .articles
+        .iter()
+        .flat_map(|a| a.declared_flags.iter().map(|f| f.kind.as_str()))
+        .collect();
+    let known: Vec<&str> = rules::ALL.iter().map(|r| r.id).collect();
+    let source = dossier
+        .sources
+        .get(std::path::Path::new("config.yaml"))
+        .map(String::as_str)
+        .unwrap_or_default();
+    dossier
+        .config
+        .checks
+        .keys()
+        .filter(|k| !known.contains(&k.as_str()) && !declared.contains(k.as_str()))
+        .map(|k| {
+            let hint = match crate::diagnostic::did_you_mean(k, known.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("the rules are: {}", known.join(", ")),
+            };
+            let d = Diagnostic::warning("unknown-check", format!("`checks:` names no rule `{k}`")).with_hint(hint);
+            crate::load::yaml::point_at(d, std::path::Path::new("config.yaml"), source, &[
+                crate::load::yaml::Step::Key("checks"),
+                crate::load::yaml::Step::Key(k),
+            ])
+        })
+        .collect()
+}
+
+fn flag_diagnostic(
+    dossier: &Dossier,
+    flag: &Flag,
+    make: fn(&'static str, String) -> Diagnostic,
+) -> Diagnostic {
+    let mut d = make(flag.rule, flag.message.clone());
+    if let Some(first) = flag.passages.first() {
+        let article = &dossier.articles[first.article];
+        let span = article.passage(first.passage).span;
+        let line = article.body.line_of(span) + article.article.body_line_offset;
+        let source = format!("{}{}", "\n".repeat(article.article.body_line_offset), article.article.body);
+        let column = source
+            .lines()
+            .nth(line - 1)
+            .and_then(|l| l.find(article.passage(first.passage).text.as_str()))
+            .map(|byte| 1 + source.lines().nth(line - 1).unwrap_or_default()[..byte].chars().count())
+            .unwrap_or(1);
+        let width = article.passage(first.passage).text.chars().count();
+        d = d.at_source(&article.article.path, &source, line, column, width);
+    }
+    d.with_hint(format!(
+        "set `checks: {{{}: flag}}` in config.yaml to show it in the site without failing the build",
+        flag.kind.as_deref().unwrap_or(flag.rule)
+    ))
+}
+
+/// `<rule>-<8 hex digits>` from the rule, the passages' article slugs and
+/// words, and the claims and people involved. A collision (the same words
+/// flagged twice by one rule) gets a `-2`, `-3`... suffix.
+fn stable_id(dossier: &Dossier, rule: &str, finding: &Finding, taken: &mut HashSet<String>) -> String {
+    let mut hasher = Fnv64::default();
+    hasher.write(rule.as_bytes());
+    let mut keys: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for p in &finding.passages {
+        let article = &dossier.articles[p.article];
+        keys.entry(article.slug()).or_default().push(article.passage(p.passage).text.as_str());
+    }
+    for (slug, mut texts) in keys {
+        texts.sort_unstable();
+        hasher.write(slug.as_bytes());
+        for t in texts {
+            hasher.write(t.as_bytes());
+        }
+    }
+    for &c in &finding.claims {
+        hasher.write(dossier.claims[c].claim.id.as_str().as_bytes());
+    }
+    for &p in &finding.people {
+        hasher.write(dossier.people[p].id.as_str().as_bytes());
+    }
+    if let Some(kind) = &finding.kind {
+        hasher.write(kind.as_bytes());
+    }
+    let base = format!("{rule}-{:08x}", hasher.0 as u32 ^ (hasher.0 >> 32) as u32);
+    let mut id = base.clone();
+    let mut n = 1;
+    while !taken.insert(id.clone()) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    id
+}
+
+/// FNV-1a: tiny and, unlike std's hasher, the same in every build.
+struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator, so ("ab","c") and ("a","bc") differ.
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    }
+}

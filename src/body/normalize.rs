@@ -1,0 +1,244 @@
+//! Normalisation of text for anchoring, with a map back to the original bytes.
+//!
+//! Editors copy quotes from a rendered page, a PDF or their own notes, so the
+//! quote and the article rarely agree on white space or on typographic forms
+//! (curly vs straight quotes, dashes, ellipses). Matching is done on a
+//! normalised form of both sides; the map lets a match in normalised text be
+//! turned back into a span that covers exactly the original characters, so a
+//! highlight never cuts a UTF-8 character or half of an "…".
+
+/// What one original character (or white-space run) became, when that is not
+/// a byte-for-byte copy. Between two units the normalised and original texts
+/// are identical byte for byte, so only the units need storing: on ordinary
+/// prose the map is a small fraction of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Unit {
+    /// Byte offset of the unit's output in the normalised text.
+    norm: usize,
+    /// Bytes of output (0 for characters that normalisation drops).
+    norm_len: usize,
+    /// Byte offset of the unit's source in the original text.
+    orig: usize,
+    /// Bytes of source.
+    orig_len: usize,
+}
+
+/// A normalised text and its offset map back to the original.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Normalized {
+    /// The normalised text: single spaces, no leading or trailing space,
+    /// typographic forms replaced by their ASCII equivalents.
+    pub(super) text: String,
+    /// Non-identity units, in increasing `norm` (and `orig`) order.
+    units: Vec<Unit>,
+}
+
+/// Normalises `s` (see [`Normalized`]); use [`normalize_str`] when no map is needed.
+pub(super) fn normalize(s: &str) -> Normalized {
+    let mut text = String::with_capacity(s.len());
+    let mut units = Vec::new();
+    // Original byte range of the white-space run not yet written out.
+    let mut space: Option<(usize, usize)> = None;
+    for (i, c) in s.char_indices() {
+        let end = i + c.len_utf8();
+        if c.is_whitespace() {
+            space = Some((space.map_or(i, |(a, _)| a), end));
+            continue;
+        }
+        if is_invisible(c) {
+            match &mut space {
+                // Inside a white-space run: the run absorbs it.
+                Some((_, e)) => *e = end,
+                None => units.push(Unit { norm: text.len(), norm_len: 0, orig: i, orig_len: end - i }),
+            }
+            continue;
+        }
+        if let Some((a, b)) = space.take() {
+            if text.is_empty() {
+                // Leading white space is trimmed.
+                units.push(Unit { norm: 0, norm_len: 0, orig: a, orig_len: b - a });
+            } else {
+                // A single one-byte white-space character ("\n", "\t", " ")
+                // maps byte for byte onto the space, so needs no unit.
+                if b - a != 1 {
+                    units.push(Unit { norm: text.len(), norm_len: 1, orig: a, orig_len: b - a });
+                }
+                text.push(' ');
+            }
+        }
+        match replacement(c) {
+            Some(r) => {
+                units.push(Unit { norm: text.len(), norm_len: r.len(), orig: i, orig_len: end - i });
+                text.push_str(r);
+            }
+            None => text.push(c),
+        }
+    }
+    // Trailing white space is dropped; nothing after it needs mapping.
+    Normalized { text, units }
+}
+
+/// The normalised form of `s` without its map (for quotes, prefixes, suffixes).
+pub(super) fn normalize_str(s: &str) -> String {
+    normalize(s).text
+}
+
+impl Normalized {
+    /// Original byte offset where a match starting at normalised offset `n`
+    /// starts. A start inside a unit (e.g. the second "." of an "…") widens
+    /// to the whole unit, so spans always cover whole characters.
+    pub(super) fn orig_start(&self, n: usize) -> usize {
+        let idx = self.units.partition_point(|u| u.norm <= n);
+        if idx == 0 {
+            return n;
+        }
+        let u = self.units[idx - 1];
+        if n < u.norm + u.norm_len {
+            u.orig
+        } else {
+            u.orig + u.orig_len + (n - (u.norm + u.norm_len))
+        }
+    }
+
+    /// Original byte offset where a match ending (exclusively) at normalised
+    /// offset `n` ends; an end inside a unit widens to the whole unit.
+    pub(super) fn orig_end(&self, n: usize) -> usize {
+        let idx = self.units.partition_point(|u| u.norm < n);
+        if idx == 0 {
+            return n;
+        }
+        let u = self.units[idx - 1];
+        if n <= u.norm + u.norm_len {
+            u.orig + u.orig_len
+        } else {
+            u.orig + u.orig_len + (n - (u.norm + u.norm_len))
+        }
+    }
+}
+
+/// The ASCII form of a typographic character, if it has one.
+///
+/// The list is the format contract's (“ ” „ ″, ‘ ’ ‚ ′, – — ‒ −, …) plus the
+/// few look-alikes of the same families that scraped pages also use
+/// (‟ ‛, the hyphen U+2010/U+2011 and the horizontal bar U+2015).
+fn replacement(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => "\"",
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => "'",
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => "-",
+        '\u{2026}' => "...",
+        _ => return None,
+    })
+}
+
+/// Characters a reader cannot see, which scraped text is full of and a typed
+/// quote never contains: soft hyphen, zero-width space, word joiner, BOM, and
+/// the bidirectional marks and isolates that Arabic and Hebrew pages sprinkle
+/// around numbers and Latin words. They are dropped before matching.
+/// (ZWJ/ZWNJ are kept: they change how Persian and Arabic words are spelt.)
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{200B}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> String {
+        normalize_str(s)
+    }
+
+    #[test]
+    fn collapses_and_trims_white_space() {
+        assert_eq!(n("  a \n\t b  "), "a b");
+        assert_eq!(n("a\u{00A0}b\u{2009}c\u{202F}d\u{2007}e"), "a b c d e");
+        assert_eq!(n("a \u{00A0}\n b"), "a b");
+        assert_eq!(n(" \n "), "");
+    }
+
+    #[test]
+    fn maps_each_typographic_form() {
+        for c in ['“', '”', '„', '″', '‟'] {
+            assert_eq!(n(&format!("{c}x{c}")), "\"x\"", "{c}");
+        }
+        for c in ['‘', '’', '‚', '′', '‛'] {
+            assert_eq!(n(&format!("{c}x{c}")), "'x'", "{c}");
+        }
+        for c in ['–', '—', '‒', '−', '‐', '‑', '―'] {
+            assert_eq!(n(&format!("a{c}b")), "a-b", "{c}");
+        }
+        assert_eq!(n("wait…"), "wait...");
+    }
+
+    #[test]
+    fn drops_invisible_characters() {
+        assert_eq!(n("ab\u{00AD}c\u{200B}d"), "abcd");
+        assert_eq!(n("\u{200F}٢٥\u{200F} شهرا"), "٢٥ شهرا");
+        assert_eq!(n("a \u{200B} b"), "a b");
+        // ZWNJ is part of Persian spelling and stays.
+        assert_eq!(n("می\u{200C}خواهم"), "می\u{200C}خواهم");
+    }
+
+    #[test]
+    fn is_case_sensitive_and_keeps_other_characters() {
+        assert_eq!(n("Gaza «غزة» 中文"), "Gaza «غزة» 中文");
+    }
+
+    /// Every normalised char boundary maps to an original char boundary, and
+    /// the mapped range re-normalises to the same text.
+    fn check_map(s: &str) {
+        let m = normalize(s);
+        let t = &m.text;
+        let bounds: Vec<usize> = t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+        for (k, &a) in bounds.iter().enumerate() {
+            for &b in &bounds[k + 1..] {
+                let (oa, ob) = (m.orig_start(a), m.orig_end(b));
+                assert!(s.is_char_boundary(oa) && s.is_char_boundary(ob), "{s:?} {a}..{b}");
+                assert!(oa <= ob && ob <= s.len());
+                let sub = &t[a..b];
+                // A span may widen to whole units ("…" for "."), never shrink.
+                let back = n(&s[oa..ob]);
+                assert!(back.contains(sub.trim()), "{s:?}: {sub:?} -> {back:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn offset_map_round_trips() {
+        check_map("  “Hello,”  she said —\n\u{00A0}wait… ok ");
+        check_map("a\u{200B}b \u{200F} c…d");
+        check_map("غزة — ١٩ شهرا…");
+        check_map("");
+    }
+
+    #[test]
+    fn match_inside_ellipsis_widens_to_whole_character() {
+        let s = "so… yes";
+        let m = normalize(s);
+        assert_eq!(m.text, "so... yes");
+        let i = m.text.find("..").unwrap() + 1; // the second dot
+        assert_eq!(&s[m.orig_start(i)..m.orig_end(i + 1)], "…");
+        assert_eq!(&s[m.orig_start(0)..m.orig_end(5)], "so…");
+    }
+
+    #[test]
+    fn collapsed_run_maps_to_whole_run() {
+        let s = "a \n  b";
+        let m = normalize(s);
+        assert_eq!(m.text, "a b");
+        assert_eq!(m.orig_start(2), 5);
+        assert_eq!(m.orig_end(3), 6);
+        assert_eq!(&s[m.orig_start(0)..m.orig_end(3)], s);
+    }
+}

@@ -1,0 +1,249 @@
+//! Diagnostics: errors and warnings as values that carry their source location.
+//!
+//! Every stage returns its findings as `Diagnostic`s instead of printing or
+//! stopping, so one run reports every problem it can find. The binary decides
+//! how to print them: rustc-style text for people, JSON for editors and CI.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{Level, Renderer, Snippet};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where in a source file a diagnostic points. Lines and columns are 1-based;
+/// the column counts characters.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable, greppable name for the kind of problem (e.g. `quote-not-found`).
+    pub code: &'static str,
+    pub message: String,
+    #[serde(flatten)]
+    pub location: Option<Location>,
+    /// What to do about it.
+    pub hint: Option<String>,
+    /// The text of the source line, to show with a caret under the spot.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+    /// How many characters the caret underlines.
+    #[serde(skip)]
+    pub width: usize,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            location: None,
+            hint: None,
+            source_line: None,
+            width: 1,
+        }
+    }
+
+    /// Points at a whole file (line 1, column 1).
+    pub fn in_file(self, file: &Path) -> Self {
+        self.at(file, 1, 1)
+    }
+
+    pub fn at(mut self, file: &Path, line: usize, column: usize) -> Self {
+        self.location = Some(Location {
+            file: file.to_owned(),
+            line: line.max(1),
+            column: column.max(1),
+        });
+        self
+    }
+
+    /// Points at `line:column` of `source` and keeps that line for display,
+    /// underlining `width` characters.
+    pub fn at_source(
+        mut self,
+        file: &Path,
+        source: &str,
+        line: usize,
+        column: usize,
+        width: usize,
+    ) -> Self {
+        self = self.at(file, line, column);
+        self.source_line = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        self.width = width.max(1);
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// rustc-style rendering: `error[code]: message`, `--> file:line:col`,
+    /// the source line with a caret, `= help: hint`.
+    pub fn render(&self, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+        };
+        let origin = self
+            .location
+            .as_ref()
+            .map(|l| l.file.display().to_string())
+            .unwrap_or_default();
+        // The caret's span within the shown line; a zero-width span at the
+        // end of the line gets a space to stand under.
+        let mut shown_line = self.source_line.clone().unwrap_or_default();
+        let span = self.location.as_ref().map(|loc| {
+            let start = char_to_byte(&shown_line, loc.column - 1);
+            let end = char_to_byte(&shown_line, loc.column - 1 + self.width).max(start);
+            if start >= shown_line.len() {
+                shown_line.push(' ');
+                start..start + 1
+            } else {
+                start..end.max(start + 1)
+            }
+        });
+        let location_line = self
+            .location
+            .as_ref()
+            .map(|l| format!("at {}:{}:{}", l.file.display(), l.line, l.column))
+            .unwrap_or_default();
+        let mut message = level.title(&self.message).id(self.code);
+        match (&self.location, self.source_line.is_some(), span) {
+            (Some(loc), true, Some(span)) => {
+                message = message.snippet(
+                    Snippet::source(&shown_line)
+                        .line_start(loc.line)
+                        .origin(&origin)
+                        .fold(false)
+                        .annotation(level.span(span)),
+                );
+            }
+            (Some(_), _, _) => message = message.footer(Level::Note.title(&location_line)),
+            _ => {}
+        }
+        if let Some(hint) = &self.hint {
+            message = message.footer(Level::Help.title(hint));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let rendered = renderer.render(message).to_string();
+        rendered
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+fn char_to_byte(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map(|(i, _)| i)
+        .unwrap_or(text.len())
+}
+
+/// Sorts diagnostics by file and line, errors before warnings within a spot,
+/// and drops exact duplicates (the same problem found twice by two paths).
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (a.location.is_none(), &a.location, a.severity, &a.message).cmp(&(
+            b.location.is_none(),
+            &b.location,
+            b.severity,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup_by(|a, b| {
+        a.location == b.location && a.message == b.message && a.severity == b.severity
+    });
+}
+
+/// The closest of `candidates` to `word` by edit distance, if close enough to
+/// be what the user meant ("did you mean ...").
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(word, c), c))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_like_rustc() {
+        let d = Diagnostic::error("unknown-field", "unknown field `qoute`")
+            .at_source(
+                Path::new("content/articles/a.yaml"),
+                "claims:\n  - qoute: x\n",
+                2,
+                5,
+                5,
+            )
+            .with_hint("did you mean `quote`?");
+        let text = d.render(false);
+        assert!(text.starts_with("error[unknown-field]: unknown field `qoute`"));
+        assert!(text.contains("--> content/articles/a.yaml:2:5"), "{text}");
+        assert!(text.contains("  - qoute: x"), "{text}");
+        assert!(text.contains("^^^^^"), "{text}");
+        assert!(text.contains("help: did you mean `quote`?"), "{text}");
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["quote", "prefix", "suffix"];
+        assert_eq!(did_you_mean("qoute", names), Some("quote"));
+        assert_eq!(did_you_mean("zzz", names), None);
+    }
+
+    #[test]
+    fn sorts_by_file_and_line() {
+        let mut ds = vec![
+            Diagnostic::warning("w", "b").at(Path::new("b.yaml"), 3, 1),
+            Diagnostic::error("e", "a").at(Path::new("a.yaml"), 9, 1),
+            Diagnostic::error("e", "a2").at(Path::new("b.yaml"), 1, 1),
+            Diagnostic::error("e", "a").at(Path::new("a.yaml"), 9, 1),
+        ];
+        sort(&mut ds);
+        let order: Vec<_> = ds.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(order, ["a", "a2", "b"]);
+    }
+}

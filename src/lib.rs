@@ -1,0 +1,180 @@
+//! dossier: a static-site generator for annotated investigative dossiers.
+//!
+//! The generator is a small compiler, one module per stage, data flowing one
+//! way (see ARCHITECTURE.md):
+//!
+//! load (files -> [`model::Input`]) -> resolve ([`resolve::Dossier`]) ->
+//! analyze ([`analyze::Analysis`]) -> render (pages into a staging folder) ->
+//! write (atomic swap into the output folder).
+//!
+//! [`check`] runs the first three stages; [`build`] runs all five.
+
+pub mod analyze;
+pub mod body;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod resolve;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use analyze::Analysis;
+use diagnostic::Diagnostic;
+use render::Theme;
+use resolve::Dossier;
+
+/// Wall time of each stage, for `--verbose`.
+#[derive(Debug, Default)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.0.push((stage, start.elapsed()));
+        out
+    }
+}
+
+/// The result of `check`: what was found, and the analyzed dossier when the
+/// input could be loaded at all.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub dossier: Option<Dossier>,
+    pub analysis: Option<Analysis>,
+    pub timings: Timings,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Loads, resolves and analyzes the dossier at `root`; writes nothing.
+/// Every problem found is in `diagnostics`, sorted by file and line.
+pub fn check(root: &Path) -> Checked {
+    let mut timings = Timings::default();
+    let (input, mut diagnostics) = timings.time("load", || load::load(root));
+    let Some(input) = input else {
+        diagnostic::sort(&mut diagnostics);
+        return Checked { diagnostics, dossier: None, analysis: None, timings };
+    };
+    let (dossier, mut found) = timings.time("resolve", || resolve::resolve(input));
+    diagnostics.append(&mut found);
+    let (analysis, mut found) = timings.time("analyze", || analyze::analyze(&dossier));
+    diagnostics.append(&mut found);
+    diagnostic::sort(&mut diagnostics);
+    Checked { diagnostics, dossier: Some(dossier), analysis: Some(analysis), timings }
+}
+
+/// What `build` wrote.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub articles: usize,
+    pub people: usize,
+    pub claims: usize,
+    pub flags: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub seconds: f64,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        write!(
+            f,
+            "{}, {}, {}, {}: {} written in {:.2} s",
+            plural(self.articles, "article", "articles"),
+            plural(self.people, "person", "people"),
+            plural(self.claims, "claim", "claims"),
+            plural(self.flags, "flag", "flags"),
+            plural(self.pages, "page", "pages"),
+            self.seconds
+        )
+    }
+}
+
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    /// Called once per page rendered, with the total number of pages; for
+    /// progress bars.
+    pub on_page: Option<Box<dyn Fn(usize) + Sync>>,
+}
+
+pub struct Built {
+    pub diagnostics: Vec<Diagnostic>,
+    /// `None` when the build failed; the output folder is then untouched.
+    pub summary: Option<Summary>,
+    pub timings: Timings,
+}
+
+/// Builds the site. Nothing is written to `output` unless the whole build
+/// succeeds; then the new site replaces the old one in one atomic step.
+pub fn build(options: &BuildOptions) -> Built {
+    let start = Instant::now();
+    let Checked { mut diagnostics, dossier, analysis, mut timings } = check(&options.root);
+    let (Some(dossier), Some(analysis)) = (dossier, analysis) else {
+        return Built { diagnostics, summary: None, timings };
+    };
+    let theme = match timings.time("theme", || Theme::load(&options.root, dossier.config.theme.as_deref())) {
+        Ok(theme) => Some(theme),
+        Err(mut found) => {
+            diagnostics.append(&mut found);
+            None
+        }
+    };
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostic::sort(&mut diagnostics);
+        return Built { diagnostics, summary: None, timings };
+    }
+    let theme = theme.expect("no errors means the theme loaded");
+    let staging = match write::Staging::new(&options.output) {
+        Ok(staging) => staging,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error("write-failed", format!("cannot create a staging folder beside {}: {e}", options.output.display()))
+                    .with_hint("check that the output's parent folder exists and is writable"),
+            );
+            return Built { diagnostics, summary: None, timings };
+        }
+    };
+    let total_pages = dossier.articles.len() + dossier.people.len() + dossier.claims.len() + dossier.index.outlets.len() + 10;
+    let on_page = || {
+        if let Some(f) = &options.on_page {
+            f(total_pages);
+        }
+    };
+    let rendered = timings.time("render", || render::render(&dossier, &analysis, &theme, &options.root, &staging, &on_page));
+    let stats = match rendered {
+        Ok(stats) => stats,
+        Err(mut found) => {
+            staging.discard();
+            diagnostics.append(&mut found);
+            diagnostic::sort(&mut diagnostics);
+            return Built { diagnostics, summary: None, timings };
+        }
+    };
+    if let Err(e) = timings.time("write", || staging.commit()) {
+        diagnostics.push(
+            Diagnostic::error("write-failed", format!("cannot replace {}: {e}", options.output.display()))
+                .with_hint("the previous site is still in place; check permissions of the output folder"),
+        );
+        return Built { diagnostics, summary: None, timings };
+    }
+    let summary = Summary {
+        articles: dossier.articles.len(),
+        people: dossier.people.len(),
+        claims: dossier.claims.len(),
+        flags: analysis.flags.len(),
+        pages: stats.pages,
+        files: stats.files,
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    Built { diagnostics, summary: Some(summary), timings }
+}

@@ -1,0 +1,166 @@
+//! The `dossier` command line: `build` and `check`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use dossier::diagnostic::Diagnostic;
+
+/// Builds a linked static website from a dossier of annotated news articles:
+/// a page per article (passages highlighted and linked), person, claim and
+/// outlet, a timeline, search, and a flag wherever the sources disagree.
+#[derive(Parser)]
+#[command(name = "dossier", version, about, long_about = None)]
+#[command(after_help = "Start with `dossier build` in a folder that has config.yaml and content/.\nThe format of a dossier: docs/format.md (and ../shared/design/content-format.md).")]
+struct Cli {
+    /// The dossier's folder (holding config.yaml and content/).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Print per-stage timings.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (default: <root>/public).
+    ///
+    /// The new site replaces the old one only when the whole build succeeds.
+    Build {
+        /// Where to write the site.
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Check the dossier without writing anything: every error and warning,
+    /// with file:line and a hint. Exits 1 when there are errors.
+    Check {
+        /// `human` (rustc-style) or `json` (one object per line).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match cli.command {
+        Command::Check { format, deny_warnings } => {
+            let checked = dossier::check(&cli.root);
+            match format {
+                Format::Json => {
+                    for d in &checked.diagnostics {
+                        println!("{}", serde_json::to_string(d).expect("diagnostics serialise"));
+                    }
+                }
+                Format::Human => {
+                    print_diagnostics(&checked.diagnostics, color);
+                    let (errors, warnings) = count(&checked.diagnostics);
+                    match (&checked.dossier, &checked.analysis) {
+                        (Some(d), Some(a)) => eprintln!(
+                            "checked {} articles, {} people, {} claims: {} flags, {errors} errors, {warnings} warnings",
+                            d.articles.len(),
+                            d.people.len(),
+                            d.claims.len(),
+                            a.flags.len()
+                        ),
+                        _ => eprintln!("check failed: {errors} errors, {warnings} warnings"),
+                    }
+                }
+            }
+            if cli.verbose {
+                print_timings(&checked.timings);
+            }
+            let (errors, warnings) = count(&checked.diagnostics);
+            exit(errors > 0 || (deny_warnings && warnings > 0))
+        }
+        Command::Build { output, deny_warnings } => {
+            let output = output.unwrap_or_else(|| cli.root.join("public"));
+            let progress = progress_bar();
+            let on_page: Option<Box<dyn Fn(usize) + Sync>> = progress.clone().map(|bar| {
+                Box::new(move |total: usize| {
+                    bar.set_length(total as u64);
+                    bar.inc(1);
+                }) as Box<dyn Fn(usize) + Sync>
+            });
+            let built = dossier::build(&dossier::BuildOptions { root: cli.root.clone(), output: output.clone(), on_page });
+            if let Some(bar) = progress {
+                bar.finish_and_clear();
+            }
+            print_diagnostics(&built.diagnostics, color);
+            if cli.verbose {
+                print_timings(&built.timings);
+            }
+            let (errors, warnings) = count(&built.diagnostics);
+            match built.summary {
+                Some(summary) => {
+                    eprintln!("built {}: {summary}", output.display());
+                    exit(deny_warnings && warnings > 0)
+                }
+                None => {
+                    eprintln!(
+                        "build failed with {errors} error{}{}; {} was left as it was",
+                        if errors == 1 { "" } else { "s" },
+                        if warnings > 0 { format!(" and {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() },
+                        output.display()
+                    );
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn exit(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    (errors, diagnostics.len() - errors)
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic], color: bool) {
+    for d in diagnostics {
+        eprintln!("{}\n", d.render(color));
+    }
+}
+
+fn print_timings(timings: &dossier::Timings) {
+    for (stage, time) in &timings.0 {
+        eprintln!("  {stage:<8} {:>8.3} s", time.as_secs_f64());
+    }
+}
+
+/// A progress bar on a terminal; none when stderr is redirected (CI, logs).
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}")
+            .expect("valid template"),
+    );
+    // Small dossiers build faster than a bar can be read.
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(10));
+    Some(bar)
+}

@@ -1,0 +1,271 @@
+//! An article's page: its body with every passage highlighted and linked,
+//! names linked to people, numbered markers after annotated passages (with
+//! sidenotes on wide screens), and the list of its annotations and flags.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::views::{claim_href, claim_text, person_href, text_fragment_url, FlagView, Link};
+use crate::analyze::Analysis;
+use crate::body::{markdown_to_html, Decorations, Link as BodyLink, Mark};
+use crate::resolve::{ArticleIx, Dossier, PassageIx, PassageShape};
+
+#[derive(Serialize)]
+pub struct ArticleView {
+    pub slug: String,
+    pub title: String,
+    pub outlet: String,
+    pub outlet_href: String,
+    pub published: String,
+    pub estimated: bool,
+    pub author: Option<String>,
+    pub url: Option<String>,
+    pub retrieved: Option<String>,
+    pub lang: String,
+    pub dir: &'static str,
+}
+
+/// One entry of the article's annotation list.
+#[derive(Serialize)]
+pub struct AnnotationView {
+    /// Element id of the entry: `ann-<n>`.
+    pub id: String,
+    /// Anchor of the passage it annotates.
+    pub passage: String,
+    pub kind: &'static str,
+    pub label: &'static str,
+    /// What it says, as safe HTML (links to claims, people, flags).
+    pub html: String,
+    pub text: String,
+    /// The passage in the original article (text fragment link).
+    pub original: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ArticlePage<'a> {
+    pub article: ArticleView,
+    pub body_html: String,
+    pub annotations: Vec<AnnotationView>,
+    pub flags: Vec<&'a FlagView>,
+    pub people: Vec<Link>,
+}
+
+/// An annotation before numbering: which passage, what kind, what it says.
+struct Pending {
+    passage: PassageIx,
+    kind: &'static str,
+    label: &'static str,
+    html: String,
+    /// Plain text for the sidenote (notes and flags only).
+    sidenote: Option<String>,
+}
+
+pub fn article_page<'a>(
+    dossier: &Dossier,
+    analysis: &Analysis,
+    flags: &'a [FlagView],
+    ix: ArticleIx,
+    outlet_href: String,
+) -> ArticlePage<'a> {
+    let a = &dossier.articles[ix];
+    let root = "../";
+    let mut pending: Vec<Pending> = Vec::new();
+    for m in a.mentions.iter().filter(|m| m.form.is_none()) {
+        let person = &dossier.people[m.person];
+        let role = m
+            .role
+            .map(|r| format!(" as {}", escape(&person.person.roles[r].title)))
+            .unwrap_or_default();
+        pending.push(Pending {
+            passage: m.passage,
+            kind: "mention",
+            label: "Refers to",
+            html: format!("<a href=\"{root}{}\">{}</a>{role}", person_href(dossier, m.person), escape(&person.person.name)),
+            sidenote: None,
+        });
+    }
+    for q in &a.quotes {
+        let person = &dossier.people[q.speaker];
+        pending.push(Pending {
+            passage: q.passage,
+            kind: "quote",
+            label: "Quote",
+            html: format!("spoken by <a href=\"{root}{}\">{}</a>", person_href(dossier, q.speaker), escape(&person.person.name)),
+            sidenote: None,
+        });
+    }
+    for c in &a.assertions {
+        let mut detail = vec![c.stance.as_str().to_owned()];
+        if let Some(v) = c.value {
+            let unit = dossier.claims[c.claim].claim.unit.as_deref().unwrap_or("");
+            detail.push(format!("{v} {unit}").trim().to_owned());
+        }
+        if let Some(d) = c.date {
+            detail.push(d.to_string());
+        }
+        pending.push(Pending {
+            passage: c.passage,
+            kind: "claim",
+            label: "Claim",
+            html: format!(
+                "<a href=\"{root}{}\">{}</a> <span class=\"meta\">({})</span>",
+                claim_href(dossier, c.claim),
+                escape(&claim_text(dossier, c.claim)),
+                escape(&detail.join(", "))
+            ),
+            sidenote: None,
+        });
+    }
+    for n in &a.notes {
+        pending.push(Pending {
+            passage: n.passage,
+            kind: "note",
+            label: "Editor's note",
+            html: markdown_to_html(&n.text),
+            sidenote: Some(super::views::plain_text(&n.text)),
+        });
+    }
+    let article_flags: Vec<&FlagView> = analysis.by_article[ix].iter().map(|&f| &flags[f]).collect();
+    for &f in &analysis.by_article[ix] {
+        let flag = &analysis.flags[f];
+        for p in flag.passages.iter().filter(|p| p.article == ix) {
+            pending.push(Pending {
+                passage: p.passage,
+                kind: "flag",
+                label: "Inconsistency",
+                html: format!("{} <a href=\"#{}\">details</a>", escape(&flag.message), flag.id),
+                sidenote: Some(flag.message.clone()),
+            });
+        }
+    }
+    // Number in reading order: by passage position, then kind order above.
+    pending.sort_by_key(|p| a.passage(p.passage).span);
+
+    let mut by_passage: BTreeMap<PassageIx, Vec<usize>> = BTreeMap::new();
+    let mut annotations = Vec::with_capacity(pending.len());
+    for (i, p) in pending.iter().enumerate() {
+        by_passage.entry(p.passage).or_default().push(i);
+        let passage = a.passage(p.passage);
+        annotations.push(AnnotationView {
+            id: format!("ann-{}", i + 1),
+            passage: passage.anchor.clone(),
+            kind: p.kind,
+            label: p.label,
+            html: p.html.clone(),
+            text: passage.text.clone(),
+            original: a.article.front.url.as_deref().map(|u| text_fragment_url(u, &passage.text)),
+        });
+    }
+
+    let mut deco = Decorations::default();
+    for (passage_ix, entries) in &by_passage {
+        let passage = a.passage(*passage_ix);
+        let mut classes: Vec<&str> = entries.iter().map(|&i| pending[i].kind).collect();
+        classes.sort_unstable();
+        classes.dedup();
+        let class = classes
+            .iter()
+            .map(|k| if *k == "flag" { "flagged" } else { k })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut after = String::from("<sup class=\"refs\">");
+        let mut sidenotes = String::new();
+        for &i in entries {
+            let n = i + 1;
+            let p = &pending[i];
+            let text = if p.kind == "flag" { format!("!{n}") } else { n.to_string() };
+            after.push_str(&format!(
+                "<a href=\"#ann-{n}\" id=\"ref-{n}\" class=\"ref ref-{}\" aria-label=\"{} {n}\">[{text}]</a>",
+                p.kind, p.label
+            ));
+            if let Some(note) = &p.sidenote {
+                let class = if p.kind == "flag" { "sidenote flag-note" } else { "sidenote" };
+                sidenotes.push_str(&format!(
+                    "<span class=\"{class}\" aria-hidden=\"true\"><span class=\"n\">{text}</span> {}</span>",
+                    escape(note)
+                ));
+            }
+        }
+        after.push_str("</sup>");
+        after.push_str(&sidenotes);
+        let title = entries
+            .iter()
+            .map(|&i| pending[i].label)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let id = match passage.shape {
+            PassageShape::Mark => passage.anchor.clone(),
+            // A flagged name is a link; its marker rides on a mark of its own.
+            PassageShape::NameLink(_) => format!("{}-mark", passage.anchor),
+        };
+        deco.marks.push(Mark { span: passage.span, id, class, title: Some(title), after });
+    }
+    let mut people_named: Vec<usize> = Vec::new();
+    for (ix_p, passage) in a.passages.iter().enumerate() {
+        if let PassageShape::NameLink(person) = passage.shape {
+            let entry = &dossier.people[person];
+            let variant = a
+                .mentions
+                .iter()
+                .any(|m| m.passage == ix_p && m.form == Some(crate::resolve::NameForm::Variant));
+            deco.links.push(BodyLink {
+                span: passage.span,
+                href: format!("{root}{}", person_href(dossier, person)),
+                id: passage.anchor.clone(),
+                class: if variant { "person variant".into() } else { "person".into() },
+                title: Some(if variant {
+                    format!("{} (spelled differently here)", entry.person.name)
+                } else {
+                    entry.person.name.clone()
+                }),
+            });
+        }
+    }
+    for m in &a.mentions {
+        if !people_named.contains(&m.person) {
+            people_named.push(m.person);
+        }
+    }
+    let people = people_named
+        .into_iter()
+        .map(|p| Link { href: person_href(dossier, p), text: dossier.people[p].person.name.clone() })
+        .collect();
+
+    let front = &a.article.front;
+    ArticlePage {
+        article: ArticleView {
+            slug: a.slug().to_owned(),
+            title: front.title.clone(),
+            outlet: front.outlet.clone(),
+            outlet_href,
+            published: front.published.to_string(),
+            estimated: front.published_estimated,
+            author: front.author.clone(),
+            url: front.url.clone().filter(|u| super::safe_url(u)),
+            retrieved: front.retrieved.map(|d| d.to_string()),
+            lang: a.lang.clone(),
+            dir: a.dir,
+        },
+        body_html: a.body.render(&deco),
+        annotations,
+        flags: article_flags,
+        people,
+    }
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

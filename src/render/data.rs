@@ -1,0 +1,334 @@
+//! Machine-readable outputs: dossier.json, annotations.jsonld (W3C Web
+//! Annotations), search-index.js (for search from file://), sitemap.xml and
+//! feed.xml (Atom).
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::views::{article_href, claim_href, claim_text, person_href};
+use crate::analyze::Analysis;
+use crate::resolve::{Dossier, PassageShape};
+
+#[derive(Serialize)]
+struct ArticleJson<'a> {
+    slug: &'a str,
+    title: &'a str,
+    outlet: &'a str,
+    published: String,
+    published_estimated: bool,
+    author: Option<&'a str>,
+    url: Option<&'a str>,
+    lang: &'a str,
+    page: String,
+}
+
+#[derive(Serialize)]
+struct MentionJson<'a> {
+    article: &'a str,
+    text: &'a str,
+    anchor: &'a str,
+    form: Option<crate::resolve::NameForm>,
+    role: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PersonJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    aliases: &'a [String],
+    variants: &'a [String],
+    page: String,
+    mentions: Vec<MentionJson<'a>>,
+    quotes: Vec<PassageJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PassageJson<'a> {
+    article: &'a str,
+    quote: &'a str,
+    anchor: &'a str,
+}
+
+#[derive(Serialize)]
+struct AssertionJson<'a> {
+    article: &'a str,
+    quote: &'a str,
+    stance: &'static str,
+    value: Option<crate::model::QuantityValue>,
+    date: Option<String>,
+    anchor: &'a str,
+}
+
+#[derive(Serialize)]
+struct ClaimJson<'a> {
+    id: &'a str,
+    statement: &'a str,
+    kind: &'static str,
+    unit: Option<&'a str>,
+    page: String,
+    verdict: Option<&'static str>,
+    contradicts: Vec<&'a str>,
+    assertions: Vec<AssertionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FlagJson<'a> {
+    id: &'a str,
+    rule: &'static str,
+    kind: Option<&'a str>,
+    severity: &'static str,
+    message: &'a str,
+    people: Vec<&'a str>,
+    claims: Vec<&'a str>,
+    passages: Vec<PassageJson<'a>>,
+}
+
+/// `dossier.json`: everything resolved (the contract's minimum and more).
+pub fn dossier_json(dossier: &Dossier, analysis: &Analysis) -> Vec<u8> {
+    let articles: Vec<ArticleJson> = dossier
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(ix, a)| {
+            let f = &a.article.front;
+            ArticleJson {
+                slug: a.slug(),
+                title: &f.title,
+                outlet: &f.outlet,
+                published: f.published.to_string(),
+                published_estimated: f.published_estimated,
+                author: f.author.as_deref(),
+                url: f.url.as_deref(),
+                lang: &a.lang,
+                page: article_href(dossier, ix),
+            }
+        })
+        .collect();
+    let people: Vec<PersonJson> = dossier
+        .people
+        .iter()
+        .enumerate()
+        .map(|(p, entry)| PersonJson {
+            id: entry.id.as_str(),
+            name: &entry.person.name,
+            aliases: &entry.person.aliases,
+            variants: &entry.person.variants,
+            page: person_href(dossier, p),
+            mentions: dossier.index.mentions_of[p]
+                .iter()
+                .map(|at| {
+                    let article = &dossier.articles[at.article];
+                    let m = &article.mentions[at.entry];
+                    let passage = article.passage(m.passage);
+                    MentionJson {
+                        article: article.slug(),
+                        text: &passage.text,
+                        anchor: &passage.anchor,
+                        form: m.form,
+                        role: m.role.map(|r| entry.person.roles[r].title.as_str()),
+                    }
+                })
+                .collect(),
+            quotes: dossier.index.quotes_by[p]
+                .iter()
+                .map(|at| {
+                    let article = &dossier.articles[at.article];
+                    let passage = article.passage(article.quotes[at.entry].passage);
+                    PassageJson { article: article.slug(), quote: &passage.text, anchor: &passage.anchor }
+                })
+                .collect(),
+        })
+        .collect();
+    let claims: Vec<ClaimJson> = dossier
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(c, entry)| ClaimJson {
+            id: entry.claim.id.as_str(),
+            statement: &entry.claim.statement,
+            kind: entry.claim.kind.as_str(),
+            unit: entry.claim.unit.as_deref(),
+            page: claim_href(dossier, c),
+            verdict: entry.claim.verdict.as_ref().map(|v| v.rating.as_str()),
+            contradicts: entry.contradicts.iter().map(|&o| dossier.claims[o].claim.id.as_str()).collect(),
+            assertions: dossier.index.assertions_of[c]
+                .iter()
+                .map(|at| {
+                    let article = &dossier.articles[at.article];
+                    let a = &article.assertions[at.entry];
+                    let passage = article.passage(a.passage);
+                    AssertionJson {
+                        article: article.slug(),
+                        quote: &passage.text,
+                        stance: a.stance.as_str(),
+                        value: a.value,
+                        date: a.date.map(|d| d.to_string()),
+                        anchor: &passage.anchor,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let flags: Vec<FlagJson> = analysis
+        .flags
+        .iter()
+        .map(|f| FlagJson {
+            id: &f.id,
+            rule: f.rule,
+            kind: f.kind.as_deref(),
+            severity: f.level.as_str(),
+            message: &f.message,
+            people: f.people.iter().map(|&p| dossier.people[p].id.as_str()).collect(),
+            claims: f.claims.iter().map(|&c| dossier.claims[c].claim.id.as_str()).collect(),
+            passages: f
+                .passages
+                .iter()
+                .map(|p| {
+                    let article = &dossier.articles[p.article];
+                    let passage = article.passage(p.passage);
+                    PassageJson { article: article.slug(), quote: &passage.text, anchor: &passage.anchor }
+                })
+                .collect(),
+        })
+        .collect();
+    let doc = json!({
+        "title": dossier.config.title,
+        "description": dossier.config.description,
+        "base_url": dossier.config.base_url,
+        "articles": articles,
+        "people": people,
+        "claims": claims,
+        "flags": flags,
+    });
+    serde_json::to_vec_pretty(&doc).expect("JSON of plain data")
+}
+
+/// `annotations.jsonld`: every sidecar annotation as a W3C Web Annotation with
+/// a TextQuoteSelector on the article page.
+pub fn annotations_jsonld(dossier: &Dossier) -> Vec<u8> {
+    let base = dossier.config.base_url.as_deref().unwrap_or("").trim_end_matches('/');
+    let page_url = |href: &str| if base.is_empty() { href.to_owned() } else { format!("{base}/{href}") };
+    let mut items: Vec<Value> = Vec::new();
+    for (ix, a) in dossier.articles.iter().enumerate() {
+        let source = page_url(&article_href(dossier, ix));
+        let target = |p: usize| {
+            let passage = a.passage(p);
+            let (prefix, exact, suffix) = a.body.context(passage.span, 32);
+            json!({
+                "source": source,
+                "selector": {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
+            })
+        };
+        let id = |kind: &str, n: usize| format!("{source}#{kind}-{n}");
+        for (n, m) in a.mentions.iter().enumerate().filter(|(_, m)| a.passage(m.passage).shape == PassageShape::Mark) {
+            items.push(json!({"id": id("mention", n), "type": "Annotation", "motivation": "identifying",
+                "body": {"type": "SpecificResource", "source": page_url(&person_href(dossier, m.person))}, "target": target(m.passage)}));
+        }
+        for (n, q) in a.quotes.iter().enumerate() {
+            items.push(json!({"id": id("quote", n), "type": "Annotation", "motivation": "identifying",
+                "body": {"type": "TextualBody", "purpose": "describing", "value": format!("Spoken by {}", dossier.people[q.speaker].person.name)},
+                "target": target(q.passage)}));
+        }
+        for (n, c) in a.assertions.iter().enumerate() {
+            items.push(json!({"id": id("claim", n), "type": "Annotation", "motivation": "assessing",
+                "body": [{"type": "SpecificResource", "source": page_url(&claim_href(dossier, c.claim))},
+                         {"type": "TextualBody", "purpose": "tagging", "value": c.stance.as_str()}],
+                "target": target(c.passage)}));
+        }
+        for (n, note) in a.notes.iter().enumerate() {
+            items.push(json!({"id": id("note", n), "type": "Annotation", "motivation": "commenting",
+                "body": {"type": "TextualBody", "format": "text/markdown", "value": note.text}, "target": target(note.passage)}));
+        }
+        for (n, flag) in a.declared_flags.iter().enumerate() {
+            items.push(json!({"id": id("flag", n), "type": "Annotation", "motivation": "questioning",
+                "body": {"type": "TextualBody", "value": flag.text, "purpose": "commenting"}, "target": target(flag.passage)}));
+        }
+    }
+    let doc = json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "AnnotationCollection",
+        "label": dossier.config.title,
+        "total": items.len(),
+        "first": {"type": "AnnotationPage", "items": items},
+    });
+    serde_json::to_vec_pretty(&doc).expect("JSON of plain data")
+}
+
+/// `search-index.js`: `window.DOSSIER_SEARCH = [[kind, title, href, detail, keywords], ...]`.
+/// A script, not JSON, so search.html can load it from file:// without fetch.
+/// Per article it holds the title, outlet, date and the names of the people
+/// it mentions, not the full text, to keep it small at 10,000 articles.
+pub fn search_index(dossier: &Dossier) -> Vec<u8> {
+    let mut entries: Vec<Value> = Vec::with_capacity(dossier.articles.len() + dossier.people.len() + dossier.claims.len());
+    for (ix, a) in dossier.articles.iter().enumerate() {
+        let f = &a.article.front;
+        let mut names: Vec<&str> = a.mentions.iter().map(|m| dossier.people[m.person].person.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        entries.push(json!(["a", f.title, article_href(dossier, ix), format!("{} · {}", f.outlet, f.published), names.join(" ")]));
+    }
+    for (p, entry) in dossier.people.iter().enumerate() {
+        let person = &entry.person;
+        let keywords = person.aliases.iter().chain(&person.variants).cloned().collect::<Vec<_>>().join(" ");
+        let detail = person.summary.as_deref().map(super::views::plain_text).unwrap_or_default();
+        entries.push(json!(["p", person.name, person_href(dossier, p), detail, keywords]));
+    }
+    for c in 0..dossier.claims.len() {
+        entries.push(json!(["c", claim_text(dossier, c), claim_href(dossier, c), dossier.claims[c].claim.kind.as_str(), dossier.claims[c].claim.id.as_str()]));
+    }
+    for o in &dossier.index.outlets {
+        entries.push(json!(["o", o.name, format!("outlets/{}.html", o.slug), format!("{} articles", o.articles.len()), ""]));
+    }
+    let mut out = b"window.DOSSIER_SEARCH=".to_vec();
+    serde_json::to_writer(&mut out, &entries).expect("JSON of plain data");
+    out.extend_from_slice(b";\n");
+    out
+}
+
+/// `sitemap.xml` of every page, with absolute URLs when `base_url` is set.
+pub fn sitemap(dossier: &Dossier, pages: &[String]) -> Vec<u8> {
+    let base = dossier.config.base_url.as_deref().unwrap_or("").trim_end_matches('/');
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for page in pages {
+        let loc = if base.is_empty() { page.clone() } else { format!("{base}/{page}") };
+        out.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&loc)));
+    }
+    out.push_str("</urlset>\n");
+    out.into_bytes()
+}
+
+/// `feed.xml`: an Atom feed of the articles, newest first.
+pub fn feed(dossier: &Dossier) -> Vec<u8> {
+    let base = dossier.config.base_url.as_deref().unwrap_or("").trim_end_matches('/');
+    let url = |href: &str| if base.is_empty() { href.to_owned() } else { format!("{base}/{href}") };
+    let mut order: Vec<usize> = (0..dossier.articles.len()).collect();
+    order.sort_by_key(|&a| std::cmp::Reverse(dossier.articles[a].article.front.published));
+    let updated = order
+        .first()
+        .map(|&a| dossier.articles[a].article.front.published.to_string())
+        .unwrap_or_else(|| "1970-01-01".into());
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <id>{}</id>\n  <link href=\"{}\"/>\n  <updated>{updated}T00:00:00Z</updated>\n",
+        xml_escape(&dossier.config.title),
+        xml_escape(&url("index.html")),
+        xml_escape(&url("index.html")),
+    );
+    for &a in order.iter().take(100) {
+        let f = &dossier.articles[a].article.front;
+        let href = url(&article_href(dossier, a));
+        out.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <author><name>{}</name></author>\n  </entry>\n",
+            xml_escape(&f.title),
+            xml_escape(&href),
+            xml_escape(&href),
+            f.published,
+            xml_escape(f.author.as_deref().unwrap_or(&f.outlet)),
+        ));
+    }
+    out.push_str("</feed>\n");
+    out.into_bytes()
+}
+
+fn xml_escape(text: &str) -> String {
+    super::article::escape(text)
+}

@@ -1,0 +1,274 @@
+//! Stage 4, render: the analyzed dossier -> the files of the site, written into
+//! a [`Staging`] folder.
+//!
+//! Every page's context is a small view model (see `views.rs`); templates are
+//! parsed once ([`Theme`]); pages are rendered and written in parallel. Links
+//! between pages are relative (`root` is `""` or `"../"`), so the site works
+//! from file://, at a domain root and under a sub-path.
+
+mod article;
+mod data;
+mod pages;
+pub mod theme;
+mod views;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::analyze::Analysis;
+use crate::diagnostic::Diagnostic;
+use crate::resolve::Dossier;
+use crate::write::Staging;
+pub use article::escape;
+pub use theme::Theme;
+use views::SiteView;
+
+/// What rendering wrote.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RenderStats {
+    pub pages: usize,
+    pub files: usize,
+}
+
+/// Whether a URL from the dossier may become an `href`: http(s), mailto or
+/// relative; never `javascript:`, `data:` or other schemes.
+pub fn safe_url(url: &str) -> bool {
+    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+    let lower = cleaned.to_ascii_lowercase();
+    match lower.find(':') {
+        Some(colon) if !lower[..colon].contains(['/', '?', '#']) => {
+            matches!(&lower[..colon], "http" | "https" | "mailto")
+        }
+        _ => true,
+    }
+}
+
+/// Everything a page template gets besides its own view.
+#[derive(Serialize)]
+struct Frame<'a, T: Serialize> {
+    site: &'a SiteView,
+    /// Path from this page to the site root: `""` or `"../"`.
+    root: &'a str,
+    /// Which top-level section this page belongs to (for `aria-current`).
+    section: &'a str,
+    lang: &'a str,
+    dir: &'a str,
+    canonical: Option<String>,
+    #[serde(flatten)]
+    page: T,
+}
+
+struct Renderer<'a> {
+    theme: &'a Theme,
+    staging: &'a Staging,
+    site: SiteView,
+    pages: AtomicUsize,
+    files: AtomicUsize,
+    on_page: &'a (dyn Fn() + Sync),
+}
+
+impl Renderer<'_> {
+    /// Renders `template` with `page` and writes it at `path`.
+    fn page<T: Serialize>(&self, template: &str, path: &str, section: &str, lang_dir: Option<(&str, &str)>, page: T) -> Result<(), Diagnostic> {
+        let root = if path.contains('/') { "../" } else { "" };
+        let (lang, dir) = lang_dir.unwrap_or((&self.site.language, "ltr"));
+        let frame = Frame {
+            site: &self.site,
+            root,
+            section,
+            lang,
+            dir,
+            canonical: self.site.base_url.as_ref().map(|b| format!("{b}{path}")),
+            page,
+        };
+        let context = Context::from_serialize(&frame).map_err(|e| template_error(template, &e))?;
+        let html = self.theme.tera.render(template, &context).map_err(|e| template_error(template, &e))?;
+        self.write(path, html.as_bytes())?;
+        self.pages.fetch_add(1, Ordering::Relaxed);
+        (self.on_page)();
+        Ok(())
+    }
+
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.staging.put(path, bytes).map_err(|e| {
+            Diagnostic::error("write-failed", format!("cannot write {path}: {e}"))
+                .with_hint("check free disk space and permissions of the output folder")
+        })?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+fn template_error(template: &str, err: &tera::Error) -> Diagnostic {
+    Diagnostic::error("template", format!("rendering {template} failed: {}", theme::error_chain(err)))
+        .with_hint(format!("check the variables {template} uses against the page's context (docs/theming.md)"))
+}
+
+/// Renders the whole site into `staging`. `on_page` is called after each page
+/// (for progress bars). Returns every page path written, for the sitemap.
+pub fn render(
+    dossier: &Dossier,
+    analysis: &Analysis,
+    theme: &Theme,
+    root_dir: &Path,
+    staging: &Staging,
+    on_page: &(dyn Fn() + Sync),
+) -> Result<RenderStats, Vec<Diagnostic>> {
+    let r = Renderer {
+        theme,
+        staging,
+        site: SiteView::new(dossier),
+        pages: AtomicUsize::new(0),
+        files: AtomicUsize::new(0),
+        on_page,
+    };
+    let flags = views::flag_views(dossier, analysis);
+    let claims_about = pages::claims_about(dossier);
+    let outlet_of_article = outlet_hrefs(dossier);
+
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let collect = |results: Vec<Result<(), Diagnostic>>, errors: &mut Vec<Diagnostic>| {
+        // One broken template fails every page alike: report it once.
+        for e in results.into_iter().filter_map(Result::err) {
+            if !errors.iter().any(|x| x.message == e.message) {
+                errors.push(e);
+            }
+        }
+    };
+
+    let results: Vec<_> = (0..dossier.articles.len())
+        .into_par_iter()
+        .map(|ix| {
+            let a = &dossier.articles[ix];
+            let page = article::article_page(dossier, analysis, &flags, ix, outlet_of_article[ix].clone());
+            r.page("article.html", &format!("articles/{}.html", a.slug()), "articles", Some((&a.lang, a.dir)), page)
+        })
+        .collect();
+    collect(results, &mut errors);
+    let results: Vec<_> = (0..dossier.people.len())
+        .into_par_iter()
+        .map(|p| {
+            let page = pages::person_page(dossier, analysis, &flags, &claims_about, p);
+            r.page("person.html", &views::person_href(dossier, p), "people", None, page)
+        })
+        .collect();
+    collect(results, &mut errors);
+    let results: Vec<_> = (0..dossier.claims.len())
+        .into_par_iter()
+        .map(|c| {
+            let page = pages::claim_page(dossier, analysis, &flags, c);
+            r.page("claim.html", &views::claim_href(dossier, c), "claims", None, page)
+        })
+        .collect();
+    collect(results, &mut errors);
+    let results: Vec<_> = dossier
+        .index
+        .outlets
+        .par_iter()
+        .map(|o| {
+            #[derive(Serialize)]
+            struct OutletPage {
+                outlet: pages::OutletView,
+            }
+            let page = OutletPage { outlet: pages::outlet_page(dossier, analysis, o) };
+            r.page("outlet.html", &format!("outlets/{}.html", o.slug), "outlets", None, page)
+        })
+        .collect();
+    collect(results, &mut errors);
+
+    let mut singles: Vec<Result<(), Diagnostic>> = Vec::new();
+    for (path, section, list) in pages::list_pages(dossier, analysis) {
+        singles.push(r.page("list.html", path, section, None, list));
+    }
+    singles.push(r.page("index.html", "index.html", "", None, pages::index_page(dossier, analysis, &flags)));
+    singles.push(r.page("inconsistencies.html", "inconsistencies.html", "inconsistencies", None, pages::inconsistencies_page(&flags)));
+    singles.push(r.page("timeline.html", "timeline.html", "timeline", None, pages::timeline_page(dossier)));
+    singles.push(r.page("search.html", "search.html", "search", None, ()));
+    singles.push(not_found_page(&r));
+    collect(singles, &mut errors);
+
+    let mut files: Vec<Result<(), Diagnostic>> = vec![
+        r.write("dossier.json", &data::dossier_json(dossier, analysis)),
+        r.write("annotations.jsonld", &data::annotations_jsonld(dossier)),
+        r.write("search-index.js", &data::search_index(dossier)),
+        r.write("feed.xml", &data::feed(dossier)),
+        r.write(".nojekyll", b""),
+    ];
+    for (name, bytes) in &theme.statics {
+        files.push(r.write(&format!("static/{name}"), bytes));
+    }
+    let sitemap_pages = page_list(dossier);
+    files.push(r.write("sitemap.xml", &data::sitemap(dossier, &sitemap_pages)));
+    collect(files, &mut errors);
+    for (from, into) in [(theme.static_dir.clone(), "static"), (Some(root_dir.join("content/static")), "static")] {
+        let Some(from) = from.filter(|f| f.is_dir()) else { continue };
+        match staging.copy_tree(&from, into) {
+            Ok(n) => {
+                r.files.fetch_add(n, Ordering::Relaxed);
+            }
+            Err(e) => errors.push(Diagnostic::error("write-failed", format!("cannot copy {}: {e}", from.display()))),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(RenderStats { pages: r.pages.load(Ordering::Relaxed), files: r.files.load(Ordering::Relaxed) })
+}
+
+/// The 404 page is served by hosts at any path, so its links are absolute
+/// (from `base_url`) when the dossier has one.
+fn not_found_page(r: &Renderer<'_>) -> Result<(), Diagnostic> {
+    match &r.site.base_url {
+        Some(base) => {
+            let frame = Frame { site: &r.site, root: base, section: "", lang: &r.site.language, dir: "ltr", canonical: None, page: () };
+            let context = Context::from_serialize(&frame).map_err(|e| template_error("404.html", &e))?;
+            let html = r.theme.tera.render("404.html", &context).map_err(|e| template_error("404.html", &e))?;
+            r.write("404.html", html.as_bytes())?;
+            r.pages.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        }
+        None => r.page("404.html", "404.html", "", None, ()),
+    }
+}
+
+fn outlet_hrefs(dossier: &Dossier) -> Vec<String> {
+    let mut hrefs = vec![String::new(); dossier.articles.len()];
+    for o in &dossier.index.outlets {
+        for &a in &o.articles {
+            hrefs[a] = format!("outlets/{}.html", o.slug);
+        }
+    }
+    hrefs
+}
+
+fn page_list(dossier: &Dossier) -> Vec<String> {
+    let mut pages: Vec<String> = ["index.html", "articles.html", "people.html", "claims.html", "outlets.html", "inconsistencies.html", "timeline.html", "search.html"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    pages.extend((0..dossier.articles.len()).map(|a| views::article_href(dossier, a)));
+    pages.extend((0..dossier.people.len()).map(|p| views::person_href(dossier, p)));
+    pages.extend((0..dossier.claims.len()).map(|c| views::claim_href(dossier, c)));
+    pages.extend(dossier.index.outlets.iter().map(|o| format!("outlets/{}.html", o.slug)));
+    pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_url;
+
+    #[test]
+    fn refuses_script_urls() {
+        assert!(safe_url("https://example.org/a"));
+        assert!(safe_url("articles/a.html#p1"));
+        assert!(safe_url("mailto:a@b.c"));
+        assert!(!safe_url("javascript:alert(1)"));
+        assert!(!safe_url(" JaVa\tScRiPt:alert(1)"));
+        assert!(!safe_url("data:text/html,<script>"));
+        assert!(!safe_url("vbscript:x"));
+    }
+}

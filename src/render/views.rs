@@ -1,0 +1,263 @@
+//! View models: small, precomputed structs that templates read. A page's
+//! context holds only what that page shows, never the whole site, so
+//! rendering cost and page size stay independent of the dossier's size.
+
+use serde::Serialize;
+
+use crate::analyze::{Analysis, DiffPiece, Flag};
+use crate::body::markdown_to_html;
+use crate::resolve::{ArticleIx, ClaimIx, Dossier, PersonIx};
+
+/// Site-wide settings every page shows (title, language).
+#[derive(Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub language: String,
+    pub description_html: String,
+    pub base_url: Option<String>,
+}
+
+impl SiteView {
+    pub fn new(dossier: &Dossier) -> Self {
+        let config = &dossier.config;
+        SiteView {
+            title: config.title.clone(),
+            language: config.language.clone(),
+            description_html: config.description.as_deref().map(markdown_to_html).unwrap_or_default(),
+            base_url: config.base_url.as_ref().map(|u| {
+                if u.ends_with('/') {
+                    u.clone()
+                } else {
+                    format!("{u}/")
+                }
+            }),
+        }
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    /// Relative to the site root; templates prefix `root`.
+    pub href: String,
+    pub text: String,
+}
+
+pub fn article_href(dossier: &Dossier, a: ArticleIx) -> String {
+    format!("articles/{}.html", dossier.articles[a].slug())
+}
+
+pub fn person_href(dossier: &Dossier, p: PersonIx) -> String {
+    format!("people/{}.html", dossier.people[p].id)
+}
+
+pub fn claim_href(dossier: &Dossier, c: ClaimIx) -> String {
+    format!("claims/{}.html", dossier.claims[c].claim.id)
+}
+
+/// A claim's statement as plain text (its Markdown stripped of markup), for
+/// link texts and titles; falls back to the id.
+pub fn claim_text(dossier: &Dossier, c: ClaimIx) -> String {
+    let claim = &dossier.claims[c].claim;
+    let text = plain_text(&claim.statement);
+    if text.is_empty() {
+        claim.id.to_string()
+    } else {
+        text
+    }
+}
+
+/// Markdown to plain text: emphasis and link markup dropped.
+pub fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(_) if !out.ends_with(' ') && !out.is_empty() => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Human names of the rules, for headings.
+pub fn rule_label(rule: &str) -> &'static str {
+    match rule {
+        "name-variant" => "Name spelled differently",
+        "anachronism" => "Role named outside its dates",
+        "quantity-conflict" => "Figures disagree",
+        "sum-mismatch" => "Figures don't add up",
+        "date-conflict" => "Dates disagree",
+        "weekday-mismatch" => "Weekday doesn't match the date",
+        "stance-conflict" => "Asserted by one source, denied by another",
+        "contradiction" => "Contradictory claims asserted",
+        "quote-wording" => "Quote worded differently",
+        "quote-attribution" => "Quote attributed to different speakers",
+        "declared" => "Found by the editor",
+        _ => "Inconsistency",
+    }
+}
+
+/// One sentence on what a rule checks, for the inconsistencies page.
+pub fn rule_explanation(rule: &str) -> &'static str {
+    match rule {
+        "name-variant" => "A person is named by a spelling that differs from their name and from other sources.",
+        "anachronism" => "The text gives someone a role they did not hold on the article's date.",
+        "quantity-conflict" => "Two sources give figures for the same quantity whose ranges do not overlap.",
+        "sum-mismatch" => "Within one article, the parts do not add up to the total.",
+        "date-conflict" => "Two sources date the same event differently.",
+        "weekday-mismatch" => "A date falls on another weekday than the text names.",
+        "stance-conflict" => "One source asserts what another denies.",
+        "contradiction" => "Sources assert two claims that cannot both be true.",
+        "quote-wording" => "One speaker's words appear in two sources in nearly, but not exactly, the same form.",
+        "quote-attribution" => "The same words are attributed to different speakers.",
+        "declared" => "Inconsistencies the editor found and explained that no rule computes.",
+        _ => "",
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct FlagPassageView {
+    /// `articles/<slug>.html#<anchor>`.
+    pub href: String,
+    pub outlet: String,
+    pub published: String,
+    pub text: String,
+}
+
+/// A flag as every page shows it.
+#[derive(Serialize, Clone)]
+pub struct FlagView {
+    pub id: String,
+    pub rule: &'static str,
+    pub rule_label: String,
+    pub kind: Option<String>,
+    pub level: &'static str,
+    pub message: String,
+    pub diff: Vec<DiffPiece>,
+    pub passages: Vec<FlagPassageView>,
+    /// Pages of the claims and people involved.
+    pub links: Vec<Link>,
+}
+
+pub fn flag_views(dossier: &Dossier, analysis: &Analysis) -> Vec<FlagView> {
+    analysis.flags.iter().map(|f| flag_view(dossier, f)).collect()
+}
+
+fn flag_view(dossier: &Dossier, flag: &Flag) -> FlagView {
+    let passages = flag
+        .passages
+        .iter()
+        .map(|p| {
+            let article = &dossier.articles[p.article];
+            let passage = article.passage(p.passage);
+            FlagPassageView {
+                href: format!("{}#{}", article_href(dossier, p.article), passage.anchor),
+                outlet: article.article.front.outlet.clone(),
+                published: article.article.front.published.to_string(),
+                text: passage.text.clone(),
+            }
+        })
+        .collect();
+    let links = flag
+        .claims
+        .iter()
+        .map(|&c| Link { href: claim_href(dossier, c), text: format!("Claim: {}", claim_text(dossier, c)) })
+        .chain(flag.people.iter().map(|&p| Link {
+            href: person_href(dossier, p),
+            text: dossier.people[p].person.name.clone(),
+        }))
+        .collect();
+    let rule_label = match &flag.kind {
+        Some(kind) => format!("{} ({kind})", rule_label(flag.rule)),
+        None => rule_label(flag.rule).to_owned(),
+    };
+    FlagView {
+        id: flag.id.clone(),
+        rule: flag.rule,
+        rule_label,
+        kind: flag.kind.clone(),
+        level: flag.level.as_str(),
+        message: flag.message.clone(),
+        diff: flag.diff.clone(),
+        passages,
+        links,
+    }
+}
+
+/// An article in a list.
+#[derive(Serialize)]
+pub struct ArticleItem {
+    pub href: String,
+    pub title: String,
+    pub outlet: String,
+    pub published: String,
+    pub estimated: bool,
+    pub flags: usize,
+}
+
+pub fn article_item(dossier: &Dossier, analysis: &Analysis, a: ArticleIx) -> ArticleItem {
+    let front = &dossier.articles[a].article.front;
+    ArticleItem {
+        href: article_href(dossier, a),
+        title: front.title.clone(),
+        outlet: front.outlet.clone(),
+        published: front.published.to_string(),
+        estimated: front.published_estimated,
+        flags: analysis.by_article[a].len(),
+    }
+}
+
+/// A link to a passage in the original article, as a text fragment
+/// (`#:~:text=`), so the reader's browser scrolls to and highlights it.
+pub fn text_fragment_url(url: &str, passage: &str) -> String {
+    let words: Vec<&str> = passage.split_whitespace().collect();
+    let base = url.split("#").next().unwrap_or(url);
+    if words.len() <= 12 {
+        format!("{base}#:~:text={}", fragment_encode(&words.join(" ")))
+    } else {
+        format!(
+            "{base}#:~:text={},{}",
+            fragment_encode(&words[..5].join(" ")),
+            fragment_encode(&words[words.len() - 5..].join(" "))
+        )
+    }
+}
+
+/// Percent-encodes for a text directive: everything but unreserved characters,
+/// including `-`, `,` and `&`, which are text-fragment syntax.
+fn fragment_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_fragments_encode_syntax_characters() {
+        assert_eq!(
+            text_fragment_url("https://x.org/a#top", "19 months, - & more"),
+            "https://x.org/a#:~:text=19%20months%2C%20%2D%20%26%20more"
+        );
+        let long = "one two three four five six seven eight nine ten eleven twelve thirteen";
+        assert_eq!(
+            text_fragment_url("https://x.org/a", long),
+            "https://x.org/a#:~:text=one%20two%20three%20four%20five,nine%20ten%20eleven%20twelve%20thirteen"
+        );
+    }
+
+    #[test]
+    fn plain_text_strips_markup() {
+        assert_eq!(plain_text("How *long* the [war](x) lasted"), "How long the war lasted");
+    }
+}

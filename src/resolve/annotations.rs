@@ -1,0 +1,286 @@
+//! One article's annotations: sidecar entries anchored to passages with their
+//! references checked, and the names found automatically in its text.
+
+use std::collections::HashMap;
+
+use super::catalog::unknown;
+use super::names::NameMatcher;
+use super::{
+    direction, resolve_date, ClaimEntry, ClaimIx, Passage, PassageIx, PassageShape, PersonEntry,
+    PersonIx, ResolvedArticle, ResolvedAssertion, ResolvedDeclaredFlag, ResolvedMention,
+    ResolvedNote, ResolvedQuote,
+};
+use crate::body::{AnchorError, Body, Selector, TextSpan};
+use crate::diagnostic::Diagnostic;
+use crate::load::yaml::{point_at, Step};
+use crate::model::{Anchored, Article, ClaimId, ClaimKind, PersonId};
+
+/// What resolving an article needs to look up, shared by all articles.
+pub(super) struct Lookups<'a> {
+    pub people: &'a [PersonEntry],
+    pub person_by_id: &'a HashMap<PersonId, PersonIx>,
+    pub claims: &'a [ClaimEntry],
+    pub claim_by_id: &'a HashMap<ClaimId, ClaimIx>,
+    pub names: &'a NameMatcher,
+    pub default_language: &'a str,
+}
+
+/// Builds one article's passages and resolved annotations.
+struct ArticleResolver<'a> {
+    lookups: &'a Lookups<'a>,
+    article: &'a Article,
+    body: &'a Body,
+    passages: Vec<Passage>,
+    mark_by_span: HashMap<TextSpan, PassageIx>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+pub(super) fn resolve_article(article: Article, lookups: &Lookups<'_>) -> (ResolvedArticle, Vec<Diagnostic>) {
+    let body = Body::parse(&article.body);
+    let mut r = ArticleResolver {
+        lookups,
+        article: &article,
+        body: &body,
+        passages: Vec::new(),
+        mark_by_span: HashMap::new(),
+        diagnostics: Vec::new(),
+    };
+    let sidecar = &article.sidecar;
+
+    let mut mentions = Vec::new();
+    for (i, m) in sidecar.mentions.iter().enumerate() {
+        let person = r.person(&m.person, "mentions", i, "person");
+        let passage = r.anchor("mentions", i, m);
+        let (Some(person), Some(passage)) = (person, passage) else { continue };
+        let role = m.role.as_deref().and_then(|title| r.role(person, title, i));
+        mentions.push(ResolvedMention { passage, person, form: None, role });
+    }
+
+    let mut quotes = Vec::new();
+    for (i, q) in sidecar.quotes.iter().enumerate() {
+        let speaker = r.person(&q.speaker, "quotes", i, "speaker");
+        let passage = r.anchor("quotes", i, q);
+        if let (Some(speaker), Some(passage)) = (speaker, passage) {
+            quotes.push(ResolvedQuote { passage, speaker });
+        }
+    }
+
+    let mut assertions = Vec::new();
+    for (i, a) in sidecar.claims.iter().enumerate() {
+        let claim = r.claim(&a.claim, i);
+        let passage = r.anchor("claims", i, a);
+        let (Some(claim), Some(passage)) = (claim, passage) else { continue };
+        let kind = lookups.claims[claim].claim.kind;
+        if a.value.is_some() && kind != ClaimKind::Quantity {
+            r.error_at(
+                "claims", i, "value",
+                Diagnostic::error("value-on-non-quantity", format!("`value:` on claim `{}`, which is a {} claim, not a quantity", a.claim, kind.as_str()))
+                    .with_hint(format!("remove `value:`, or give claim `{}` `kind: quantity` in claims.yaml", a.claim)),
+            );
+        }
+        let mut date = None;
+        if let Some(written) = &a.date {
+            if kind != ClaimKind::Date {
+                r.error_at(
+                    "claims", i, "date",
+                    Diagnostic::error("date-on-non-date", format!("`date:` on claim `{}`, which is a {} claim, not a date claim", a.claim, kind.as_str()))
+                        .with_hint(format!("remove `date:`, or give claim `{}` `kind: date` in claims.yaml", a.claim)),
+                );
+            }
+            match resolve_date(written, article.front.published) {
+                Ok(d) => date = Some(d),
+                Err(why) => r.error_at(
+                    "claims", i, "date",
+                    Diagnostic::error("invalid-date", why)
+                        .with_hint("write YYYY-MM-DD (e.g. 2025-05-18) or a weekday name (e.g. Sunday)"),
+                ),
+            }
+        }
+        assertions.push(ResolvedAssertion {
+            passage,
+            claim,
+            stance: a.stance,
+            value: a.value,
+            date,
+            date_written: a.date.clone(),
+        });
+    }
+
+    let mut notes = Vec::new();
+    for (i, n) in sidecar.notes.iter().enumerate() {
+        if let Some(passage) = r.anchor("notes", i, n) {
+            notes.push(ResolvedNote { passage, text: n.text.clone() });
+        }
+    }
+
+    let mut declared_flags = Vec::new();
+    for (i, f) in sidecar.flags.iter().enumerate() {
+        if let Some(passage) = r.anchor("flags", i, f) {
+            declared_flags.push(ResolvedDeclaredFlag { passage, kind: f.kind.clone(), text: f.text.clone() });
+        }
+    }
+
+    // Names found automatically, linked where they stand.
+    for (block, range) in body.linkable_runs() {
+        let text = &body.blocks()[block].text[range.clone()];
+        for hit in lookups.names.find(text) {
+            let span = TextSpan { block, start: range.start + hit.start, end: range.start + hit.end };
+            let passage = r.passages.len();
+            r.passages.push(Passage {
+                span,
+                anchor: format!("n{}", passage + 1),
+                text: body.text(span).to_owned(),
+                shape: PassageShape::NameLink(hit.person),
+            });
+            mentions.push(ResolvedMention { passage, person: hit.person, form: Some(hit.form), role: None });
+        }
+    }
+
+    let lang = article.front.lang.clone().unwrap_or_else(|| lookups.default_language.to_owned());
+    let passages = std::mem::take(&mut r.passages);
+    let diagnostics = std::mem::take(&mut r.diagnostics);
+    let resolved = ResolvedArticle {
+        dir: direction(&lang),
+        lang,
+        passages,
+        mentions,
+        quotes,
+        assertions,
+        notes,
+        declared_flags,
+        body,
+        article,
+    };
+    (resolved, diagnostics)
+}
+
+impl ArticleResolver<'_> {
+    /// Anchors entry `index` of `section`; one passage per distinct span.
+    fn anchor(&mut self, section: &'static str, index: usize, entry: &impl Anchored) -> Option<PassageIx> {
+        let spec = entry.selector();
+        let selector = Selector {
+            quote: spec.quote,
+            prefix: spec.prefix,
+            suffix: spec.suffix,
+            occurrence: spec.occurrence,
+        };
+        match self.body.find(&selector) {
+            Ok(span) => Some(*self.mark_by_span.entry(span).or_insert_with(|| {
+                let ix = self.passages.len();
+                self.passages.push(Passage {
+                    span,
+                    anchor: format!("p{}", ix + 1),
+                    text: self.body.text(span).to_owned(),
+                    shape: PassageShape::Mark,
+                });
+                ix
+            })),
+            Err(err) => {
+                let diagnostic = self.anchor_error(spec.quote, err);
+                self.error_at(section, index, "quote", diagnostic);
+                None
+            }
+        }
+    }
+
+    fn anchor_error(&self, quote: &str, err: AnchorError) -> Diagnostic {
+        let md = self.article.path.display();
+        let offset = self.article.body_line_offset;
+        match err {
+            AnchorError::EmptyQuote => Diagnostic::error("empty-quote", "the quote is empty")
+                .with_hint("quote the passage exactly as the article has it"),
+            AnchorError::NotFound { closest } => {
+                let hint = match closest {
+                    Some(c) => format!(
+                        "the closest passage is at {md}:{} ({:.0}% similar): \"{}\"; quote the article's exact words",
+                        c.line + offset,
+                        c.similarity * 100.0,
+                        c.text
+                    ),
+                    None => format!("no similar passage in {md}; quote the article's exact words (white space and typographic quotes don't matter)"),
+                };
+                Diagnostic::error("quote-not-found", format!("quote not found in {md}: \"{}\"", shorten(quote)))
+                    .with_hint(hint)
+            }
+            AnchorError::Ambiguous { matches } => {
+                let lines: Vec<String> = matches
+                    .iter()
+                    .map(|m| format!("line {}: \"{}\"", m.line + offset, m.context))
+                    .collect();
+                Diagnostic::error(
+                    "quote-ambiguous",
+                    format!("quote found {} times in {md}: \"{}\"", matches.len(), shorten(quote)),
+                )
+                .with_hint(format!(
+                    "add `prefix:`, `suffix:` or `occurrence: N` to pick one of: {}",
+                    lines.join("; ")
+                ))
+            }
+            AnchorError::OccurrenceOutOfRange { requested, found } => Diagnostic::error(
+                "quote-occurrence",
+                format!("`occurrence: {requested}` but the quote is found {found} time(s) in {md}"),
+            )
+            .with_hint(format!("use an occurrence from 1 to {found}")),
+        }
+    }
+
+    fn person(&mut self, id: &PersonId, section: &'static str, index: usize, field: &'static str) -> Option<PersonIx> {
+        let found = self.lookups.person_by_id.get(id).copied();
+        if found.is_none() {
+            let what = if field == "speaker" { "speaker" } else { "person" };
+            let d = unknown(what, id.as_str(), self.lookups.person_by_id.keys().map(PersonId::as_str));
+            self.error_at(section, index, field, d);
+        }
+        found
+    }
+
+    fn claim(&mut self, id: &ClaimId, index: usize) -> Option<ClaimIx> {
+        let found = self.lookups.claim_by_id.get(id).copied();
+        if found.is_none() {
+            let d = unknown("claim", id.as_str(), self.lookups.claim_by_id.keys().map(ClaimId::as_str));
+            self.error_at("claims", index, "claim", d);
+        }
+        found
+    }
+
+    /// The person's role named `title` (case-insensitive).
+    fn role(&mut self, person: PersonIx, title: &str, index: usize) -> Option<usize> {
+        let entry = &self.lookups.people[person];
+        let found = entry
+            .person
+            .roles
+            .iter()
+            .position(|r| r.title.trim().eq_ignore_ascii_case(title.trim()));
+        if found.is_none() {
+            let roles: Vec<String> = entry.person.roles.iter().map(|r| format!("\"{}\"", r.title)).collect();
+            let hint = if roles.is_empty() {
+                format!("`{}` has no roles: add this one under `roles:` in {}", entry.id, entry.file.display())
+            } else {
+                format!("`{}` has the roles {}", entry.id, roles.join(", "))
+            };
+            self.error_at(
+                "mentions", index, "as",
+                Diagnostic::error("unknown-role", format!("`{}` has no role \"{title}\"", entry.id)).with_hint(hint),
+            );
+        }
+        found
+    }
+
+    /// Points `diagnostic` at `section[index].field` of the sidecar.
+    fn error_at(&mut self, section: &'static str, index: usize, field: &'static str, diagnostic: Diagnostic) {
+        let file = self.article.sidecar_path.clone().unwrap_or_else(|| self.article.path.clone());
+        let source = self.article.sidecar_source.as_deref().unwrap_or_default();
+        let path = [Step::Key(section), Step::Index(index), Step::Key(field)];
+        self.diagnostics.push(point_at(diagnostic, &file, source, &path));
+    }
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 80;
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,300 @@
+//! Stage 2, resolve: [`Input`] -> [`Dossier`].
+//!
+//! Anchors every sidecar annotation to a passage of its article's rendered
+//! text, finds every name of every person in the articles (one automaton for
+//! all names), checks every reference (person, claim, speaker, role), resolves
+//! dates, and builds in one pass the indexes that the analyze and render stages
+//! need (mentions by person, assertions by claim, quotes by speaker, articles by
+//! outlet). Nothing later looks anything up by scanning all articles.
+
+mod annotations;
+mod catalog;
+mod dates;
+mod names;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::body::{Body, TextSpan};
+use crate::diagnostic::Diagnostic;
+use crate::model::{
+    Article, Claim, ClaimId, ClaimKind, Config, Input, Person, PersonId, QuantityValue, Stance,
+};
+
+pub use dates::resolve_date;
+pub use names::{NameForm, NameMatcher};
+
+pub type ArticleIx = usize;
+pub type PersonIx = usize;
+pub type ClaimIx = usize;
+
+/// The whole dossier with every reference checked and every passage anchored.
+pub struct Dossier {
+    pub config: Config,
+    pub articles: Vec<ResolvedArticle>,
+    pub people: Vec<PersonEntry>,
+    pub claims: Vec<ClaimEntry>,
+    pub person_by_id: HashMap<PersonId, PersonIx>,
+    pub claim_by_id: HashMap<ClaimId, ClaimIx>,
+    pub index: Index,
+    /// YAML text of people/claims files, for diagnostics of later stages.
+    pub sources: HashMap<PathBuf, String>,
+}
+
+pub struct PersonEntry {
+    pub id: PersonId,
+    pub person: Person,
+    pub file: PathBuf,
+    pub index: usize,
+}
+
+pub struct ClaimEntry {
+    pub claim: Claim,
+    pub file: PathBuf,
+    pub index: usize,
+    /// Resolved `about`, `contradicts`, `total`, `parts` (unknown ids dropped, reported).
+    pub about: Vec<PersonIx>,
+    pub contradicts: Vec<ClaimIx>,
+    pub total: Option<ClaimIx>,
+    pub parts: Vec<ClaimIx>,
+}
+
+pub struct ResolvedArticle {
+    pub article: Article,
+    pub body: Body,
+    /// BCP 47 language of the article (front matter, else the dossier's).
+    pub lang: String,
+    /// `rtl` for Arabic, Hebrew, Persian, Urdu...; `ltr` otherwise.
+    pub dir: &'static str,
+    pub passages: Vec<Passage>,
+    pub mentions: Vec<ResolvedMention>,
+    pub quotes: Vec<ResolvedQuote>,
+    pub assertions: Vec<ResolvedAssertion>,
+    pub notes: Vec<ResolvedNote>,
+    pub declared_flags: Vec<ResolvedDeclaredFlag>,
+}
+
+/// A stretch of an article's text that something points at. Its `anchor` is the
+/// id of the element that marks it on the article page.
+pub struct Passage {
+    pub span: TextSpan,
+    pub anchor: String,
+    /// The passage's text exactly as the article has it.
+    pub text: String,
+    /// How the passage is shown: a highlight, or a link to a person's page.
+    pub shape: PassageShape,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PassageShape {
+    /// A highlighted passage (`<mark>`): sidecar annotations.
+    Mark,
+    /// A name found automatically (`<a>` to the person's page).
+    NameLink(PersonIx),
+}
+
+pub type PassageIx = usize;
+
+pub struct ResolvedMention {
+    pub passage: PassageIx,
+    pub person: PersonIx,
+    /// Which of the person's forms the text uses; `None` for a sidecar mention
+    /// that refers to them without a name ("the president's envoy").
+    pub form: Option<NameForm>,
+    /// The role the text gives them (`as:`), as an index into their roles.
+    pub role: Option<usize>,
+}
+
+pub struct ResolvedQuote {
+    pub passage: PassageIx,
+    pub speaker: PersonIx,
+}
+
+pub struct ResolvedAssertion {
+    pub passage: PassageIx,
+    pub claim: ClaimIx,
+    pub stance: Stance,
+    pub value: Option<QuantityValue>,
+    pub date: Option<NaiveDate>,
+    /// The `date:` as the editor wrote it (a weekday name or YYYY-MM-DD).
+    pub date_written: Option<String>,
+}
+
+pub struct ResolvedNote {
+    pub passage: PassageIx,
+    pub text: String,
+}
+
+pub struct ResolvedDeclaredFlag {
+    pub passage: PassageIx,
+    pub kind: String,
+    pub text: String,
+}
+
+/// A reference to one entry of one article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct At {
+    pub article: ArticleIx,
+    pub entry: usize,
+}
+
+/// Who-points-at-what, built in one pass over all annotations.
+#[derive(Default)]
+pub struct Index {
+    /// Per person: their mentions (article, index into `mentions`).
+    pub mentions_of: Vec<Vec<At>>,
+    /// Per person: the quotes they spoke.
+    pub quotes_by: Vec<Vec<At>>,
+    /// Per claim: the assertions of it.
+    pub assertions_of: Vec<Vec<At>>,
+    /// Outlets by name, each with its articles in date order.
+    pub outlets: Vec<Outlet>,
+}
+
+pub struct Outlet {
+    pub name: String,
+    pub slug: String,
+    pub articles: Vec<ArticleIx>,
+}
+
+impl Dossier {
+    pub fn person(&self, ix: PersonIx) -> &PersonEntry {
+        &self.people[ix]
+    }
+
+    pub fn claim(&self, ix: ClaimIx) -> &ClaimEntry {
+        &self.claims[ix]
+    }
+}
+
+impl ResolvedArticle {
+    pub fn slug(&self) -> &str {
+        self.article.slug.as_str()
+    }
+
+    pub fn passage(&self, ix: PassageIx) -> &Passage {
+        &self.passages[ix]
+    }
+}
+
+/// Right-to-left scripts by BCP 47 primary language subtag.
+pub fn direction(lang: &str) -> &'static str {
+    let primary = lang.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    match primary.as_str() {
+        "ar" | "he" | "iw" | "fa" | "ur" | "ps" | "sd" | "ug" | "yi" | "dv" | "ckb" => "rtl",
+        _ => "ltr",
+    }
+}
+
+/// Resolves the loaded input. Problems are returned as diagnostics; what could
+/// be resolved is kept, so the caller can still report everything at once.
+pub fn resolve(input: Input) -> (Dossier, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let (people, person_by_id) = catalog::people(input.people, &input.sources, &mut diagnostics);
+    let (claims, claim_by_id) =
+        catalog::claims(input.claims, &person_by_id, &input.sources, &mut diagnostics);
+    let names = NameMatcher::new(&people, &mut diagnostics);
+    let lookups = annotations::Lookups {
+        people: &people,
+        person_by_id: &person_by_id,
+        claims: &claims,
+        claim_by_id: &claim_by_id,
+        names: &names,
+        default_language: &input.config.language,
+    };
+    let results: Vec<(ResolvedArticle, Vec<Diagnostic>)> = input
+        .articles
+        .into_par_iter()
+        .map(|article| annotations::resolve_article(article, &lookups))
+        .collect();
+    let mut articles = Vec::with_capacity(results.len());
+    for (article, mut found) in results {
+        diagnostics.append(&mut found);
+        articles.push(article);
+    }
+    let index = build_index(&articles, people.len(), claims.len());
+    let dossier = Dossier {
+        config: input.config,
+        articles,
+        people,
+        claims,
+        person_by_id,
+        claim_by_id,
+        index,
+        sources: input.sources,
+    };
+    (dossier, diagnostics)
+}
+
+fn build_index(articles: &[ResolvedArticle], people: usize, claims: usize) -> Index {
+    let mut index = Index {
+        mentions_of: vec![Vec::new(); people],
+        quotes_by: vec![Vec::new(); people],
+        assertions_of: vec![Vec::new(); claims],
+        outlets: Vec::new(),
+    };
+    let mut outlet_by_name: HashMap<&str, usize> = HashMap::new();
+    let mut by_date: Vec<ArticleIx> = (0..articles.len()).collect();
+    by_date.sort_by(|&a, &b| {
+        let (a, b) = (&articles[a].article, &articles[b].article);
+        (a.front.published, &a.slug).cmp(&(b.front.published, &b.slug))
+    });
+    for &article_ix in &by_date {
+        let article = &articles[article_ix];
+        for (entry, m) in article.mentions.iter().enumerate() {
+            index.mentions_of[m.person].push(At { article: article_ix, entry });
+        }
+        for (entry, q) in article.quotes.iter().enumerate() {
+            index.quotes_by[q.speaker].push(At { article: article_ix, entry });
+        }
+        for (entry, a) in article.assertions.iter().enumerate() {
+            index.assertions_of[a.claim].push(At { article: article_ix, entry });
+        }
+        let name = article.article.front.outlet.trim();
+        let outlet = *outlet_by_name.entry(name).or_insert_with(|| {
+            index.outlets.push(Outlet {
+                name: name.to_owned(),
+                slug: String::new(),
+                articles: Vec::new(),
+            });
+            index.outlets.len() - 1
+        });
+        index.outlets[outlet].articles.push(article_ix);
+    }
+    index.outlets.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    for outlet in &mut index.outlets {
+        let base = crate::model::slugify(&outlet.name);
+        let base = if base.is_empty() { "outlet".to_owned() } else { base };
+        let n = taken.entry(base.clone()).or_insert(0);
+        *n += 1;
+        outlet.slug = if *n == 1 { base } else { format!("{base}-{n}") };
+    }
+    index
+}
+
+/// Whether a claim of this kind takes `value:` / `date:`.
+pub fn takes_value(kind: ClaimKind) -> bool {
+    kind == ClaimKind::Quantity
+}
+
+pub fn takes_date(kind: ClaimKind) -> bool {
+    kind == ClaimKind::Date
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn right_to_left_languages() {
+        assert_eq!(direction("ar"), "rtl");
+        assert_eq!(direction("he-IL"), "rtl");
+        assert_eq!(direction("fa"), "rtl");
+        assert_eq!(direction("en"), "ltr");
+        assert_eq!(direction("fr-CA"), "ltr");
+    }
+}
