@@ -66,6 +66,10 @@ impl Theme {
             }
         }
         let mut tera = Tera::default();
+        // Tera's default escaper also escapes `/`, which makes every relative
+        // URL unreadable in the page source; `"` and `'` are enough for
+        // quoted attributes.
+        tera.set_escape_fn(escape_html);
         // Parse each template alone first, so every broken one is reported
         // with its own file and line; then all together for inheritance.
         for (n, text, path) in &templates {
@@ -99,6 +103,10 @@ impl Theme {
             static_dir: static_dir.is_dir().then_some(static_dir),
         })
     }
+}
+
+fn escape_html(text: &str) -> String {
+    crate::render::escape(text)
 }
 
 /// A Tera error as one line: the messages of its whole source chain.
