@@ -463,6 +463,15 @@ pub struct Sourced<T> {
     pub index: usize,
 }
 
+/// Whether `id` can name a page file: letters, digits, `-`, `_` and `.`, not
+/// starting with `.` (ids become `people/<id>.html`, so `/` or `..` must never
+/// reach the file system).
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('.')
+        && id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// A URL-safe slug: lower case ASCII letters and digits joined by `-`,
 /// other scripts kept as they are (so Arabic names still get a readable id).
 pub fn slugify(text: &str) -> String {
@@ -491,6 +500,16 @@ mod tests {
         assert_eq!(slugify("Steve Witkoff"), "steve-witkoff");
         assert_eq!(slugify("  Al-Hayya, Khalil! "), "al-hayya-khalil");
         assert_eq!(slugify("الجزيرة نت"), "الجزيرة-نت");
+    }
+
+    #[test]
+    fn ids_that_could_escape_the_output_are_invalid() {
+        assert!(is_valid_id("steve-witkoff"));
+        assert!(is_valid_id("خليل"));
+        assert!(!is_valid_id("../etc/passwd"));
+        assert!(!is_valid_id("a/b"));
+        assert!(!is_valid_id(".hidden"));
+        assert!(!is_valid_id(""));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{ClaimEntry, ClaimIx, PersonEntry, PersonIx};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::load::yaml::{point_at, Step};
-use crate::model::{slugify, Claim, ClaimId, ClaimKind, Person, PersonId, Sourced};
+use crate::model::{is_valid_id, slugify, Claim, ClaimId, ClaimKind, Person, PersonId, Sourced};
 
 /// A diagnostic at `path` inside entry `index` of the list in `file`.
 pub(super) fn at_entry(
@@ -32,15 +32,15 @@ pub(super) fn people(
             .id
             .clone()
             .unwrap_or_else(|| PersonId(slugify(&value.name)));
-        if id.0.is_empty() {
+        if !is_valid_id(id.as_str()) {
             diagnostics.push(
                 at_entry(
-                    Diagnostic::error("missing-field", "this person has no usable id or name"),
+                    Diagnostic::error("invalid-id", format!("`{id}` cannot be a person id")),
                     sources,
                     &file,
-                    &[Step::Index(index)],
+                    &[Step::Index(index), Step::Key(if value.id.is_some() { "id" } else { "name" })],
                 )
-                .with_hint("give the person a `name:` (and optionally an `id:`)"),
+                .with_hint("ids name page files: use letters, digits, `-`, `_` and `.` (e.g. `steve-witkoff`)"),
             );
             continue;
         }
@@ -99,6 +99,18 @@ pub(super) fn claims(
     let mut entries: Vec<ClaimEntry> = Vec::with_capacity(list.len());
     let mut by_id: HashMap<ClaimId, ClaimIx> = HashMap::with_capacity(list.len());
     for Sourced { value, file, index } in list {
+        if !is_valid_id(value.id.as_str()) {
+            diagnostics.push(
+                at_entry(
+                    Diagnostic::error("invalid-id", format!("`{}` cannot be a claim id", value.id)),
+                    sources,
+                    &file,
+                    &[Step::Index(index), Step::Key("id")],
+                )
+                .with_hint("ids name page files: use letters, digits, `-`, `_` and `.` (e.g. `war-duration`)"),
+            );
+            continue;
+        }
         if let Some(&first) = by_id.get(&value.id) {
             let first = &entries[first];
             diagnostics.push(
