@@ -32,8 +32,9 @@ pub struct Diagnostic {
     /// A stable, greppable name for the kind of problem (e.g. `quote-not-found`).
     pub code: &'static str,
     pub message: String,
+    /// Boxed to keep `Result<_, Diagnostic>` small.
     #[serde(flatten)]
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// What to do about it.
     pub hint: Option<String>,
     /// The text of the source line, to show with a caret under the spot.
@@ -71,11 +72,11 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, file: &Path, line: usize, column: usize) -> Self {
-        self.location = Some(Location {
+        self.location = Some(Box::new(Location {
             file: file.to_owned(),
             line: line.max(1),
             column: column.max(1),
-        });
+        }));
         self
     }
 
@@ -90,7 +91,10 @@ impl Diagnostic {
         width: usize,
     ) -> Self {
         self = self.at(file, line, column);
-        self.source_line = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        self.source_line = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(str::to_owned);
         self.width = width.max(1);
         self
     }

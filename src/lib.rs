@@ -61,14 +61,24 @@ pub fn check(root: &Path) -> Checked {
     let (input, mut diagnostics) = timings.time("load", || load::load(root));
     let Some(input) = input else {
         diagnostic::sort(&mut diagnostics);
-        return Checked { diagnostics, dossier: None, analysis: None, timings };
+        return Checked {
+            diagnostics,
+            dossier: None,
+            analysis: None,
+            timings,
+        };
     };
     let (dossier, mut found) = timings.time("resolve", || resolve::resolve(input));
     diagnostics.append(&mut found);
     let (analysis, mut found) = timings.time("analyze", || analyze::analyze(&dossier));
     diagnostics.append(&mut found);
     diagnostic::sort(&mut diagnostics);
-    Checked { diagnostics, dossier: Some(dossier), analysis: Some(analysis), timings }
+    Checked {
+        diagnostics,
+        dossier: Some(dossier),
+        analysis: Some(analysis),
+        timings,
+    }
 }
 
 /// What `build` wrote.
@@ -85,7 +95,8 @@ pub struct Summary {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         write!(
             f,
             "{}, {}, {}, {}: {} written in {:.2} s",
@@ -118,11 +129,22 @@ pub struct Built {
 /// succeeds; then the new site replaces the old one in one atomic step.
 pub fn build(options: &BuildOptions) -> Built {
     let start = Instant::now();
-    let Checked { mut diagnostics, dossier, analysis, mut timings } = check(&options.root);
+    let Checked {
+        mut diagnostics,
+        dossier,
+        analysis,
+        mut timings,
+    } = check(&options.root);
     let (Some(dossier), Some(analysis)) = (dossier, analysis) else {
-        return Built { diagnostics, summary: None, timings };
+        return Built {
+            diagnostics,
+            summary: None,
+            timings,
+        };
     };
-    let theme = match timings.time("theme", || Theme::load(&options.root, dossier.config.theme.as_deref())) {
+    let theme = match timings.time("theme", || {
+        Theme::load(&options.root, dossier.config.theme.as_deref())
+    }) {
         Ok(theme) => Some(theme),
         Err(mut found) => {
             diagnostics.append(&mut found);
@@ -131,41 +153,81 @@ pub fn build(options: &BuildOptions) -> Built {
     };
     if diagnostics.iter().any(Diagnostic::is_error) {
         diagnostic::sort(&mut diagnostics);
-        return Built { diagnostics, summary: None, timings };
+        return Built {
+            diagnostics,
+            summary: None,
+            timings,
+        };
     }
     let theme = theme.expect("no errors means the theme loaded");
     let staging = match write::Staging::new(&options.output) {
         Ok(staging) => staging,
         Err(e) => {
             diagnostics.push(
-                Diagnostic::error("write-failed", format!("cannot create a staging folder beside {}: {e}", options.output.display()))
-                    .with_hint("check that the output's parent folder exists and is writable"),
+                Diagnostic::error(
+                    "write-failed",
+                    format!(
+                        "cannot create a staging folder beside {}: {e}",
+                        options.output.display()
+                    ),
+                )
+                .with_hint("check that the output's parent folder exists and is writable"),
             );
-            return Built { diagnostics, summary: None, timings };
+            return Built {
+                diagnostics,
+                summary: None,
+                timings,
+            };
         }
     };
-    let total_pages = dossier.articles.len() + dossier.people.len() + dossier.claims.len() + dossier.index.outlets.len() + 10;
+    let total_pages = dossier.articles.len()
+        + dossier.people.len()
+        + dossier.claims.len()
+        + dossier.index.outlets.len()
+        + 10;
     let on_page = || {
         if let Some(f) = &options.on_page {
             f(total_pages);
         }
     };
-    let rendered = timings.time("render", || render::render(&dossier, &analysis, &theme, &options.root, &staging, &on_page));
+    let rendered = timings.time("render", || {
+        render::render(
+            &dossier,
+            &analysis,
+            &theme,
+            &options.root,
+            &staging,
+            &on_page,
+        )
+    });
     let stats = match rendered {
         Ok(stats) => stats,
         Err(mut found) => {
             staging.discard();
             diagnostics.append(&mut found);
             diagnostic::sort(&mut diagnostics);
-            return Built { diagnostics, summary: None, timings };
+            return Built {
+                diagnostics,
+                summary: None,
+                timings,
+            };
         }
     };
     if let Err(e) = timings.time("write", || staging.commit()) {
         diagnostics.push(
-            Diagnostic::error("write-failed", format!("cannot replace {}: {e}", options.output.display()))
-                .with_hint("the previous site is still in place; check permissions of the output folder"),
+            Diagnostic::error(
+                "write-failed",
+                format!("cannot replace {}: {e}", options.output.display()),
+            )
+            .with_hint(
+                "the previous site is still in place; check permissions of the output folder",
+            ),
         );
-        return Built { diagnostics, summary: None, timings };
+        return Built {
+            diagnostics,
+            summary: None,
+            timings,
+        };
     }
     let summary = Summary {
         articles: dossier.articles.len(),
@@ -176,5 +238,9 @@ pub fn build(options: &BuildOptions) -> Built {
         files: stats.files,
         seconds: start.elapsed().as_secs_f64(),
     };
-    Built { diagnostics, summary: Some(summary), timings }
+    Built {
+        diagnostics,
+        summary: Some(summary),
+        timings,
+    }
 }

@@ -12,7 +12,9 @@ use dossier::diagnostic::Diagnostic;
 /// outlet, a timeline, search, and a flag wherever the sources disagree.
 #[derive(Parser)]
 #[command(name = "dossier", version, about, long_about = None)]
-#[command(after_help = "Start with `dossier build` in a folder that has config.yaml and content/.\nThe format of a dossier: docs/format.md (and ../shared/design/content-format.md).")]
+#[command(
+    after_help = "Start with `dossier build` in a folder that has config.yaml and content/.\nThe format of a dossier: docs/format.md (and ../shared/design/content-format.md)."
+)]
 struct Cli {
     /// The dossier's folder (holding config.yaml and content/).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
@@ -59,12 +61,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
-        Command::Check { format, deny_warnings } => {
+        Command::Check {
+            format,
+            deny_warnings,
+        } => {
             let checked = dossier::check(&cli.root);
             match format {
                 Format::Json => {
                     for d in &checked.diagnostics {
-                        println!("{}", serde_json::to_string(d).expect("diagnostics serialise"));
+                        println!(
+                            "{}",
+                            serde_json::to_string(d).expect("diagnostics serialise")
+                        );
                     }
                 }
                 Format::Human => {
@@ -88,7 +96,10 @@ fn main() -> ExitCode {
             let (errors, warnings) = count(&checked.diagnostics);
             exit(errors > 0 || (deny_warnings && warnings > 0))
         }
-        Command::Build { output, deny_warnings } => {
+        Command::Build {
+            output,
+            deny_warnings,
+        } => {
             let output = output.unwrap_or_else(|| cli.root.join("public"));
             let progress = progress_bar();
             let on_page: Option<Box<dyn Fn(usize) + Sync>> = progress.clone().map(|bar| {
@@ -97,7 +108,11 @@ fn main() -> ExitCode {
                     bar.inc(1);
                 }) as Box<dyn Fn(usize) + Sync>
             });
-            let built = dossier::build(&dossier::BuildOptions { root: cli.root.clone(), output: output.clone(), on_page });
+            let built = dossier::build(&dossier::BuildOptions {
+                root: cli.root.clone(),
+                output: output.clone(),
+                on_page,
+            });
             if let Some(bar) = progress {
                 bar.finish_and_clear();
             }
@@ -115,7 +130,14 @@ fn main() -> ExitCode {
                     eprintln!(
                         "build failed with {errors} error{}{}; {} was left as it was",
                         if errors == 1 { "" } else { "s" },
-                        if warnings > 0 { format!(" and {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() },
+                        if warnings > 0 {
+                            format!(
+                                " and {warnings} warning{}",
+                                if warnings == 1 { "" } else { "s" }
+                            )
+                        } else {
+                            String::new()
+                        },
                         output.display()
                     );
                     ExitCode::FAILURE
@@ -157,8 +179,10 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
     }
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}")
-            .expect("valid template"),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} rendering {pos}/{len} pages {wide_bar} {eta}",
+        )
+        .expect("valid template"),
     );
     // Small dossiers build faster than a bar can be read.
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(10));

@@ -469,7 +469,9 @@ pub struct Sourced<T> {
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('.')
-        && id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// A URL-safe slug: lower case ASCII letters and digits joined by `-`,
@@ -527,7 +529,14 @@ mod tests {
 
     #[test]
     fn quantity_ranges_are_ordered() {
-        assert_eq!(QuantityValue::Range { min: 20.0, max: 19.0 }.bounds(), (19.0, 20.0));
+        assert_eq!(
+            QuantityValue::Range {
+                min: 20.0,
+                max: 19.0
+            }
+            .bounds(),
+            (19.0, 20.0)
+        );
         assert_eq!(QuantityValue::Exact(3.0).bounds(), (3.0, 3.0));
     }
 }

@@ -125,7 +125,10 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
         }
     }
     let parent = b.parent().unwrap_or(Path::new("."));
-    let name = b.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = b
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let retired = parent.join(retired_name(&name));
     fs::rename(b, &retired)?;
     fs::rename(a, b)?;
@@ -153,7 +156,11 @@ mod tests {
         staging.commit().unwrap();
         assert!(!out.join("old.html").exists());
         assert_eq!(fs::read_to_string(out.join("a/b/new.html")).unwrap(), "new");
-        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 

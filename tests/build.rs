@@ -9,14 +9,38 @@ use common::{broken_links, build, fixture, sel, text_of, texts_of};
 fn builds_every_page_of_the_output_layout() {
     let site = build(&fixture("basic"));
     let summary = site.built.summary.as_ref().unwrap();
-    assert_eq!((summary.articles, summary.people, summary.claims), (3, 4, 2));
+    assert_eq!(
+        (summary.articles, summary.people, summary.claims),
+        (3, 4, 2)
+    );
     for path in [
-        "index.html", "articles.html", "people.html", "claims.html", "outlets.html", "inconsistencies.html",
-        "timeline.html", "search.html", "search-index.js", "dossier.json", "annotations.jsonld", "sitemap.xml",
-        "feed.xml", "404.html", ".nojekyll", "static/style.css", "static/dossier.js", "static/search.js",
-        "static/extra.txt", "articles/alpha.html", "articles/beta.html", "articles/arabic.html",
-        "people/steve-witkoff.html", "people/joe-biden.html", "claims/war-duration.html",
-        "outlets/quds-news-network.html", "outlets/albawaba.html",
+        "index.html",
+        "articles.html",
+        "people.html",
+        "claims.html",
+        "outlets.html",
+        "inconsistencies.html",
+        "timeline.html",
+        "search.html",
+        "search-index.js",
+        "dossier.json",
+        "annotations.jsonld",
+        "sitemap.xml",
+        "feed.xml",
+        "404.html",
+        ".nojekyll",
+        "static/style.css",
+        "static/dossier.js",
+        "static/search.js",
+        "static/extra.txt",
+        "articles/alpha.html",
+        "articles/beta.html",
+        "articles/arabic.html",
+        "people/steve-witkoff.html",
+        "people/joe-biden.html",
+        "claims/war-duration.html",
+        "outlets/quds-news-network.html",
+        "outlets/albawaba.html",
     ] {
         assert!(site.out.join(path).is_file(), "missing {path}");
     }
@@ -26,48 +50,107 @@ fn builds_every_page_of_the_output_layout() {
 fn every_link_and_fragment_resolves() {
     let site = build(&fixture("basic"));
     let problems = broken_links(&site.out);
-    assert!(problems.is_empty(), "broken links:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn article_page_highlights_and_links_passages() {
     let site = build(&fixture("basic"));
     let page = site.page("articles/alpha.html");
-    assert_eq!(text_of(&page, "article h1"), "Alpha: envoy meets negotiators");
+    assert_eq!(
+        text_of(&page, "article h1"),
+        "Alpha: envoy meets negotiators"
+    );
     assert_eq!(text_of(&page, ".kicker a"), "Quds News Network");
-    assert_eq!(page.select(&sel(".kicker a")).next().unwrap().value().attr("href"), Some("../outlets/quds-news-network.html"));
+    assert_eq!(
+        page.select(&sel(".kicker a"))
+            .next()
+            .unwrap()
+            .value()
+            .attr("href"),
+        Some("../outlets/quds-news-network.html")
+    );
 
     // Names are linked to their people, longest form first.
     let people: Vec<(String, String)> = page
         .select(&sel(".body a.person"))
-        .map(|a| (a.text().collect(), a.value().attr("href").unwrap().to_owned()))
+        .map(|a| {
+            (
+                a.text().collect(),
+                a.value().attr("href").unwrap().to_owned(),
+            )
+        })
         .collect();
-    assert!(people.contains(&("Steve Witkoff".into(), "../people/steve-witkoff.html".into())), "{people:?}");
-    assert!(people.contains(&("Khalil al-Hayya".into(), "../people/khalil-al-hayya.html".into())), "{people:?}");
-    assert!(!people.iter().any(|(t, _)| t == "Witkoff"), "Witkoff inside Steve Witkoff is one mention");
+    assert!(
+        people.contains(&(
+            "Steve Witkoff".into(),
+            "../people/steve-witkoff.html".into()
+        )),
+        "{people:?}"
+    );
+    assert!(
+        people.contains(&(
+            "Khalil al-Hayya".into(),
+            "../people/khalil-al-hayya.html".into()
+        )),
+        "{people:?}"
+    );
+    assert!(
+        !people.iter().any(|(t, _)| t == "Witkoff"),
+        "Witkoff inside Steve Witkoff is one mention"
+    );
 
     // The claim passage crosses <em>: split marks, the first carries the id.
     let marks: Vec<_> = page.select(&sel(".body mark.claim")).collect();
     assert!(marks.len() >= 2, "passage crossing <em> is split");
     let id = marks[0].value().attr("id").unwrap();
-    let whole: String = marks.iter().filter(|m| m.value().attr("data-passage") == Some(id)).flat_map(|m| m.text()).collect();
+    let whole: String = marks
+        .iter()
+        .filter(|m| m.value().attr("data-passage") == Some(id))
+        .flat_map(|m| m.text())
+        .collect();
     assert_eq!(whole, "19 months of Israeli bombardment");
     // Its marker links to the annotation, which links to the claim page.
     let marker = page.select(&sel("sup.refs a.ref-claim")).next().unwrap();
-    let target = marker.value().attr("href").unwrap().trim_start_matches('#').to_owned();
+    let target = marker
+        .value()
+        .attr("href")
+        .unwrap()
+        .trim_start_matches('#')
+        .to_owned();
     let entry = page.select(&sel(&format!("li#{target}"))).next().unwrap();
-    let links: Vec<&str> = entry.select(&sel("a")).filter_map(|a| a.value().attr("href")).collect();
+    let links: Vec<&str> = entry
+        .select(&sel("a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
     assert!(links.contains(&"../claims/war-duration.html"), "{links:?}");
-    assert!(links.contains(&format!("#{id}").as_str()), "back-link to the passage: {links:?}");
-    assert!(links.iter().any(|l| l.starts_with("https://example.com/alpha#:~:text=19%20months")), "{links:?}");
+    assert!(
+        links.contains(&format!("#{id}").as_str()),
+        "back-link to the passage: {links:?}"
+    );
+    assert!(
+        links
+            .iter()
+            .any(|l| l.starts_with("https://example.com/alpha#:~:text=19%20months")),
+        "{links:?}"
+    );
 
     // The quote links to its speaker; the note is shown beside its passage.
-    let quote = page.select(&sel("li.annotation-quote a")).find(|a| a.value().attr("href") == Some("../people/dennis-ross.html"));
+    let quote = page
+        .select(&sel("li.annotation-quote a"))
+        .find(|a| a.value().attr("href") == Some("../people/dennis-ross.html"));
     assert!(quote.is_some());
     assert_eq!(text_of(&page, "li.annotation-note .label"), "Editor's note");
     assert!(text_of(&page, ".body .sidenote").contains("Doha is the capital of Qatar."));
     // Code is highlighted with classes.
-    assert!(page.select(&sel(".body pre code span[class]")).next().is_some());
+    assert!(page
+        .select(&sel(".body pre code span[class]"))
+        .next()
+        .is_some());
 }
 
 #[test]
@@ -80,17 +163,35 @@ fn person_page_lists_spellings_roles_and_mentions() {
         .select(&sel("#spellings ~ table tbody tr"))
         .map(|tr| common::collapse(&tr.text().collect::<Vec<_>>().join(" ")))
         .collect();
-    assert!(spellings.contains(&"Steve Witkoff name 1".to_owned()), "{spellings:?}");
-    assert!(spellings.contains(&"Steven Weitekamp variant 1".to_owned()), "{spellings:?}");
-    assert!(text_of(&page, "main").contains("Special Envoy to the Middle East, United States from 2025-01-20 (current)"));
+    assert!(
+        spellings.contains(&"Steve Witkoff name 1".to_owned()),
+        "{spellings:?}"
+    );
+    assert!(
+        spellings.contains(&"Steven Weitekamp variant 1".to_owned()),
+        "{spellings:?}"
+    );
+    assert!(text_of(&page, "main")
+        .contains("Special Envoy to the Middle East, United States from 2025-01-20 (current)"));
     // Every mention links to its exact passage.
-    let hrefs: Vec<&str> = page.select(&sel(".snippets a.source")).filter_map(|a| a.value().attr("href")).collect();
+    let hrefs: Vec<&str> = page
+        .select(&sel(".snippets a.source"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
     assert_eq!(hrefs.len(), 3, "{hrefs:?}");
-    assert!(hrefs.iter().all(|h| h.starts_with("../articles/") && h.contains(".html#")));
+    assert!(hrefs
+        .iter()
+        .all(|h| h.starts_with("../articles/") && h.contains(".html#")));
     let roles = texts_of(&page, ".snippets .meta");
-    assert!(roles.contains(&"as Special Envoy to the Middle East".to_owned()), "{roles:?}");
+    assert!(
+        roles.contains(&"as Special Envoy to the Middle East".to_owned()),
+        "{roles:?}"
+    );
     // Claims about them, and the flag of the variant spelling.
-    assert_eq!(texts_of(&page, "#claims ~ ul a"), vec!["How long the war in Gaza had lasted"]);
+    assert_eq!(
+        texts_of(&page, "#claims ~ ul a"),
+        vec!["How long the war in Gaza had lasted"]
+    );
     assert!(page.select(&sel("li.flag")).count() >= 1);
 }
 
@@ -98,21 +199,48 @@ fn person_page_lists_spellings_roles_and_mentions() {
 fn claim_page_shows_each_source_with_its_words() {
     let site = build(&fixture("basic"));
     let page = site.page("claims/war-duration.html");
-    assert_eq!(text_of(&page, "h1.statement"), "How long the war in Gaza had lasted");
+    assert_eq!(
+        text_of(&page, "h1.statement"),
+        "How long the war in Gaza had lasted"
+    );
     let rows: Vec<_> = page.select(&sel("table.assertions tbody tr")).collect();
     assert_eq!(rows.len(), 2);
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| r.select(&sel("td")).map(|td| common::collapse(&td.text().collect::<Vec<_>>().join(" "))).collect())
+        .map(|r| {
+            r.select(&sel("td"))
+                .map(|td| common::collapse(&td.text().collect::<Vec<_>>().join(" ")))
+                .collect()
+        })
         .collect();
-    assert!(cells.contains(&vec!["Albawaba 2025-05-11".to_owned(), "asserts".into(), "19–20 months".into(), "currently in its twentieth month".into()]), "{cells:?}");
-    let link = rows[0].select(&sel("td a")).next().unwrap().value().attr("href").unwrap();
+    assert!(
+        cells.contains(&vec![
+            "Albawaba 2025-05-11".to_owned(),
+            "asserts".into(),
+            "19–20 months".into(),
+            "currently in its twentieth month".into()
+        ]),
+        "{cells:?}"
+    );
+    let link = rows[0]
+        .select(&sel("td a"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap();
     assert!(link.starts_with("../articles/") && link.contains('#'));
 
     let dated = site.page("claims/talks-confirmed.html");
     assert_eq!(text_of(&dated, ".verdict strong"), "Verdict: true");
-    assert!(text_of(&dated, "table.assertions").contains("2025-05-11 (\"Sunday\")"), "weekday resolved to the article's Sunday");
-    let ld = dated.select(&sel("script[type='application/ld+json']")).next().unwrap();
+    assert!(
+        text_of(&dated, "table.assertions").contains("2025-05-11 (\"Sunday\")"),
+        "weekday resolved to the article's Sunday"
+    );
+    let ld = dated
+        .select(&sel("script[type='application/ld+json']"))
+        .next()
+        .unwrap();
     let review: serde_json::Value = serde_json::from_str(&ld.text().collect::<String>()).unwrap();
     assert_eq!(review["@type"], "ClaimReview");
     assert_eq!(review["reviewRating"]["ratingValue"], 5);
@@ -123,10 +251,20 @@ fn outlet_pages_and_lists() {
     let site = build(&fixture("basic"));
     let page = site.page("outlets/albawaba.html");
     assert_eq!(text_of(&page, "main h1"), "Albawaba");
-    assert_eq!(texts_of(&page, ".article-list a"), vec!["Beta: advanced negotiations"]);
+    assert_eq!(
+        texts_of(&page, ".article-list a"),
+        vec!["Beta: advanced negotiations"]
+    );
     let list = site.page("articles.html");
     // Newest first.
-    assert_eq!(texts_of(&list, ".item-list a"), vec!["Alpha: envoy meets negotiators", "حماس تؤكد المحادثات", "Beta: advanced negotiations"]);
+    assert_eq!(
+        texts_of(&list, ".item-list a"),
+        vec![
+            "Alpha: envoy meets negotiators",
+            "حماس تؤكد المحادثات",
+            "Beta: advanced negotiations"
+        ]
+    );
     let people = site.page("people.html");
     assert_eq!(texts_of(&people, ".item-list a").len(), 4);
     let timeline = site.page("timeline.html");
@@ -142,13 +280,26 @@ fn declared_flags_are_inline_and_listed() {
     assert!(!flag_refs.is_empty());
     let incons = site.page("inconsistencies.html");
     let headings = texts_of(&incons, "main section h2");
-    assert!(headings.iter().any(|h| h.starts_with("Found by the editor")), "{headings:?}");
+    assert!(
+        headings
+            .iter()
+            .any(|h| h.starts_with("Found by the editor")),
+        "{headings:?}"
+    );
     let json = site.json();
-    let declared: Vec<_> = json["flags"].as_array().unwrap().iter().filter(|f| f["rule"] == "declared").collect();
+    let declared: Vec<_> = json["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "declared")
+        .collect();
     assert_eq!(declared.len(), 1);
     assert_eq!(declared[0]["kind"], "title-error");
     assert_eq!(declared[0]["passages"][0]["article"], "beta");
-    assert_eq!(declared[0]["passages"][0]["quote"], "Envoy Steven Weitekamp");
+    assert_eq!(
+        declared[0]["passages"][0]["quote"],
+        "Envoy Steven Weitekamp"
+    );
 }
 
 #[test]
@@ -167,28 +318,48 @@ fn dossier_json_has_the_contract_fields_and_anchors_exist() {
     let mut anchors = Vec::new();
     for p in json["people"].as_array().unwrap() {
         for m in p["mentions"].as_array().unwrap() {
-            anchors.push((m["article"].as_str().unwrap().to_owned(), m["anchor"].as_str().unwrap().to_owned()));
+            anchors.push((
+                m["article"].as_str().unwrap().to_owned(),
+                m["anchor"].as_str().unwrap().to_owned(),
+            ));
         }
     }
     for c in json["claims"].as_array().unwrap() {
         for a in c["assertions"].as_array().unwrap() {
-            anchors.push((a["article"].as_str().unwrap().to_owned(), a["anchor"].as_str().unwrap().to_owned()));
+            anchors.push((
+                a["article"].as_str().unwrap().to_owned(),
+                a["anchor"].as_str().unwrap().to_owned(),
+            ));
         }
     }
     for f in json["flags"].as_array().unwrap() {
         for p in f["passages"].as_array().unwrap() {
-            anchors.push((p["article"].as_str().unwrap().to_owned(), p["anchor"].as_str().unwrap().to_owned()));
+            anchors.push((
+                p["article"].as_str().unwrap().to_owned(),
+                p["anchor"].as_str().unwrap().to_owned(),
+            ));
         }
     }
     assert!(anchors.len() > 5);
     for (article, anchor) in anchors {
         let page = site.page(&format!("articles/{article}.html"));
-        assert!(page.select(&sel(&format!("[id='{anchor}']"))).next().is_some(), "{article}#{anchor}");
+        assert!(
+            page.select(&sel(&format!("[id='{anchor}']")))
+                .next()
+                .is_some(),
+            "{article}#{anchor}"
+        );
     }
-    let ld: serde_json::Value = serde_json::from_slice(&std::fs::read(site.out.join("annotations.jsonld")).unwrap()).unwrap();
+    let ld: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.out.join("annotations.jsonld")).unwrap())
+            .unwrap();
     let items = ld["first"]["items"].as_array().unwrap();
-    assert!(items.iter().all(|i| i["target"]["selector"]["type"] == "TextQuoteSelector"));
-    assert!(items.iter().any(|i| i["target"]["selector"]["exact"] == "19 months of Israeli bombardment"));
+    assert!(items
+        .iter()
+        .all(|i| i["target"]["selector"]["type"] == "TextQuoteSelector"));
+    assert!(items
+        .iter()
+        .any(|i| i["target"]["selector"]["exact"] == "19 months of Israeli bombardment"));
 }
 
 #[test]
@@ -202,9 +373,15 @@ fn right_to_left_article() {
     assert_eq!(html.value().attr("dir"), Some("rtl"));
     let link = page.select(&sel(".body a.person")).next().unwrap();
     assert_eq!(link.text().collect::<String>(), "خليل الحية");
-    assert_eq!(link.value().attr("href"), Some("../people/khalil-al-hayya.html"));
+    assert_eq!(
+        link.value().attr("href"),
+        Some("../people/khalil-al-hayya.html")
+    );
     let note = page.select(&sel(".body mark.note")).next().unwrap();
-    assert_eq!(note.text().collect::<String>(), "المحادثات مستمرة في الدوحة");
+    assert_eq!(
+        note.text().collect::<String>(),
+        "المحادثات مستمرة في الدوحة"
+    );
 }
 
 #[test]
@@ -225,5 +402,8 @@ fn pages_link_relatively_so_the_site_works_from_disk_and_under_a_sub_path() {
     // The 404 page is served at any path, so it links absolutely via base_url.
     let nf = site.page("404.html");
     let css = nf.select(&sel("link[rel=stylesheet]")).next().unwrap();
-    assert_eq!(css.value().attr("href"), Some("https://example.org/fixture/static/style.css"));
+    assert_eq!(
+        css.value().attr("href"),
+        Some("https://example.org/fixture/static/style.css")
+    );
 }

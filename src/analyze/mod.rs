@@ -120,7 +120,12 @@ pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
         findings.sort_by(|a, b| a.passages.cmp(&b.passages));
         for finding in findings {
             let level = match &finding.kind {
-                Some(kind) => dossier.config.checks.get(kind.as_str()).copied().unwrap_or(level),
+                Some(kind) => dossier
+                    .config
+                    .checks
+                    .get(kind.as_str())
+                    .copied()
+                    .unwrap_or(level),
                 None => level,
             };
             if level == CheckLevel::Off {
@@ -143,7 +148,9 @@ pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
     for flag in &flags {
         if let Some(severity) = match flag.level {
             CheckLevel::Error => Some(Diagnostic::error as fn(&'static str, String) -> Diagnostic),
-            CheckLevel::Warning => Some(Diagnostic::warning as fn(&'static str, String) -> Diagnostic),
+            CheckLevel::Warning => {
+                Some(Diagnostic::warning as fn(&'static str, String) -> Diagnostic)
+            }
             _ => None,
         } {
             diagnostics.push(flag_diagnostic(dossier, flag, severity));
@@ -174,7 +181,12 @@ pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
 }
 
 fn level_of(dossier: &Dossier, rule: &str) -> CheckLevel {
-    dossier.config.checks.get(rule).copied().unwrap_or(CheckLevel::Flag)
+    dossier
+        .config
+        .checks
+        .get(rule)
+        .copied()
+        .unwrap_or(CheckLevel::Flag)
 }
 
 /// `checks:` keys must name a rule or a declared kind in use.
@@ -200,11 +212,17 @@ fn check_config(dossier: &Dossier) -> Vec<Diagnostic> {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("the rules are: {}", known.join(", ")),
             };
-            let d = Diagnostic::warning("unknown-check", format!("`checks:` names no rule `{k}`")).with_hint(hint);
-            crate::load::yaml::point_at(d, std::path::Path::new("config.yaml"), source, &[
-                crate::load::yaml::Step::Key("checks"),
-                crate::load::yaml::Step::Key(k),
-            ])
+            let d = Diagnostic::warning("unknown-check", format!("`checks:` names no rule `{k}`"))
+                .with_hint(hint);
+            crate::load::yaml::point_at(
+                d,
+                std::path::Path::new("config.yaml"),
+                source,
+                &[
+                    crate::load::yaml::Step::Key("checks"),
+                    crate::load::yaml::Step::Key(k),
+                ],
+            )
         })
         .collect()
 }
@@ -219,12 +237,20 @@ fn flag_diagnostic(
         let article = &dossier.articles[first.article];
         let span = article.passage(first.passage).span;
         let line = article.body.line_of(span) + article.article.body_line_offset;
-        let source = format!("{}{}", "\n".repeat(article.article.body_line_offset), article.article.body);
+        let source = format!(
+            "{}{}",
+            "\n".repeat(article.article.body_line_offset),
+            article.article.body
+        );
         let column = source
             .lines()
             .nth(line - 1)
             .and_then(|l| l.find(article.passage(first.passage).text.as_str()))
-            .map(|byte| 1 + source.lines().nth(line - 1).unwrap_or_default()[..byte].chars().count())
+            .map(|byte| {
+                1 + source.lines().nth(line - 1).unwrap_or_default()[..byte]
+                    .chars()
+                    .count()
+            })
             .unwrap_or(1);
         let width = article.passage(first.passage).text.chars().count();
         d = d.at_source(&article.article.path, &source, line, column, width);
@@ -238,13 +264,20 @@ fn flag_diagnostic(
 /// `<rule>-<8 hex digits>` from the rule, the passages' article slugs and
 /// words, and the claims and people involved. A collision (the same words
 /// flagged twice by one rule) gets a `-2`, `-3`... suffix.
-fn stable_id(dossier: &Dossier, rule: &str, finding: &Finding, taken: &mut HashSet<String>) -> String {
+fn stable_id(
+    dossier: &Dossier,
+    rule: &str,
+    finding: &Finding,
+    taken: &mut HashSet<String>,
+) -> String {
     let mut hasher = Fnv64::default();
     hasher.write(rule.as_bytes());
     let mut keys: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for p in &finding.passages {
         let article = &dossier.articles[p.article];
-        keys.entry(article.slug()).or_default().push(article.passage(p.passage).text.as_str());
+        keys.entry(article.slug())
+            .or_default()
+            .push(article.passage(p.passage).text.as_str());
     }
     for (slug, mut texts) in keys {
         texts.sort_unstable();

@@ -27,8 +27,16 @@ pub(super) fn find(body: &Body, sel: &Selector) -> Result<TextSpan, AnchorError>
     let kept: Vec<Match> = all
         .iter()
         .copied()
-        .filter(|m| prefix.as_deref().is_none_or(|p| before_ends_with(body, m.block, m.start, p)))
-        .filter(|m| suffix.as_deref().is_none_or(|s| after_starts_with(body, m.block, m.end, s)))
+        .filter(|m| {
+            prefix
+                .as_deref()
+                .is_none_or(|p| before_ends_with(body, m.block, m.start, p))
+        })
+        .filter(|m| {
+            suffix
+                .as_deref()
+                .is_none_or(|s| after_starts_with(body, m.block, m.end, s))
+        })
         .collect();
     if kept.is_empty() {
         let closest = if all.is_empty() {
@@ -41,10 +49,16 @@ pub(super) fn find(body: &Body, sel: &Selector) -> Result<TextSpan, AnchorError>
     }
     match sel.occurrence {
         Some(n) if (1..=kept.len()).contains(&n) => Ok(span(body, kept[n - 1])),
-        Some(n) => Err(AnchorError::OccurrenceOutOfRange { requested: n, found: kept.len() }),
+        Some(n) => Err(AnchorError::OccurrenceOutOfRange {
+            requested: n,
+            found: kept.len(),
+        }),
         None if kept.len() == 1 => Ok(span(body, kept[0])),
         None => Err(AnchorError::Ambiguous {
-            matches: kept.iter().map(|&m| candidate(body, span(body, m))).collect(),
+            matches: kept
+                .iter()
+                .map(|&m| candidate(body, span(body, m)))
+                .collect(),
         }),
     }
 }
@@ -54,7 +68,10 @@ pub(super) fn occurrences(body: &Body, quote: &str) -> Vec<TextSpan> {
     if quote.is_empty() {
         return Vec::new();
     }
-    matches(body, &quote).into_iter().map(|m| span(body, m)).collect()
+    matches(body, &quote)
+        .into_iter()
+        .map(|m| span(body, m))
+        .collect()
 }
 
 /// Every match of a (non-empty, normalised) quote in the anchorable blocks,
@@ -70,7 +87,11 @@ fn matches(body: &Body, quote: &str) -> Vec<Match> {
         let mut from = 0;
         while let Some(i) = hay.get(from..).and_then(|h| h.find(quote)) {
             let start = from + i;
-            out.push(Match { block, start, end: start + quote.len() });
+            out.push(Match {
+                block,
+                start,
+                end: start + quote.len(),
+            });
             from = start + hay[start..].chars().next().map_or(1, char::len_utf8);
         }
     }
@@ -80,7 +101,11 @@ fn matches(body: &Body, quote: &str) -> Vec<Match> {
 /// The match as a span of original block text (whole characters).
 fn span(body: &Body, m: Match) -> TextSpan {
     let norm = &body.extras[m.block].norm;
-    TextSpan { block: m.block, start: norm.orig_start(m.start), end: norm.orig_end(m.end) }
+    TextSpan {
+        block: m.block,
+        start: norm.orig_start(m.start),
+        end: norm.orig_end(m.end),
+    }
 }
 
 /// The previous/next anchorable block, for prefixes and suffixes that reach
@@ -88,7 +113,11 @@ fn span(body: &Body, m: Match) -> TextSpan {
 fn neighbour(body: &Body, block: usize, forward: bool) -> Option<usize> {
     let mut b = block;
     loop {
-        b = if forward { b.checked_add(1)? } else { b.checked_sub(1)? };
+        b = if forward {
+            b.checked_add(1)?
+        } else {
+            b.checked_sub(1)?
+        };
         if body.blocks.get(b)?.anchorable {
             return Some(b);
         }
@@ -112,7 +141,9 @@ fn before_ends_with(body: &Body, block: usize, at: usize, prefix: &str) -> bool 
             return false;
         }
         need = need[..need.len() - have.len()].trim_end();
-        let Some(prev) = neighbour(body, block, false) else { return false };
+        let Some(prev) = neighbour(body, block, false) else {
+            return false;
+        };
         block = prev;
         hay = &body.extras[block].norm.text;
     }
@@ -133,7 +164,9 @@ fn after_starts_with(body: &Body, block: usize, at: usize, suffix: &str) -> bool
             return false;
         }
         need = need[have.len()..].trim_start();
-        let Some(next) = neighbour(body, block, true) else { return false };
+        let Some(next) = neighbour(body, block, true) else {
+            return false;
+        };
         block = next;
         hay = &body.extras[block].norm.text;
     }
@@ -143,7 +176,11 @@ fn after_starts_with(body: &Body, block: usize, at: usize, suffix: &str) -> bool
 const CONTEXT_CHARS: usize = 40;
 
 fn candidate(body: &Body, span: TextSpan) -> Candidate {
-    Candidate { span, line: body.line_of(span), context: context_line(body, span, CONTEXT_CHARS, CONTEXT_CHARS) }
+    Candidate {
+        span,
+        line: body.line_of(span),
+        context: context_line(body, span, CONTEXT_CHARS, CONTEXT_CHARS),
+    }
 }
 
 /// The passage in «guillemets» with context on one line, "…" where cut.
@@ -173,7 +210,10 @@ fn closest_with_context(
     quote: &str,
     suffix: Option<&str>,
 ) -> Option<Closest> {
-    let wanted: Vec<&str> = [prefix, Some(quote), suffix].into_iter().flatten().collect();
+    let wanted: Vec<&str> = [prefix, Some(quote), suffix]
+        .into_iter()
+        .flatten()
+        .collect();
     let wanted = wanted.join(" ");
     let before_chars = prefix.map_or(0, |p| p.chars().count());
     let after_chars = suffix.map_or(0, |s| s.chars().count());
@@ -185,7 +225,11 @@ fn closest_with_context(
         let text = format!("{before}{passage}{after}");
         let similarity = strsim::normalized_levenshtein(&wanted, &normalize_str(&text));
         if best.as_ref().is_none_or(|b| similarity > b.similarity) {
-            best = Some(Closest { text: text.trim().to_string(), line: body.line_of(span), similarity });
+            best = Some(Closest {
+                text: text.trim().to_string(),
+                line: body.line_of(span),
+                similarity,
+            });
         }
     }
     best

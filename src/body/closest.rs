@@ -21,14 +21,18 @@ const WINDOWS: usize = 48;
 /// Candidates compared character by character.
 const REFINE: usize = 8;
 /// Below this similarity a "closest" passage is noise, not a hint.
-const MIN_SIMILARITY: f64 = 0.3;
+const MIN_SIMILARITY: f64 = 0.4;
 /// Longer texts are compared on words only (character edit distance is quadratic).
 const MAX_CHAR_COMPARE: usize = 2000;
 
 pub(super) fn closest(body: &Body, quote: &str) -> Option<Closest> {
     let qwords: Vec<&str> = quote.split(' ').collect();
     let n = qwords.len();
-    let keys: HashSet<&str> = qwords.iter().map(|w| key(w)).filter(|k| !k.is_empty()).collect();
+    let keys: HashSet<&str> = qwords
+        .iter()
+        .map(|w| key(w))
+        .filter(|k| !k.is_empty())
+        .collect();
     if keys.is_empty() {
         return None;
     }
@@ -36,7 +40,7 @@ pub(super) fn closest(body: &Body, quote: &str) -> Option<Closest> {
 
     // 1. Prefilter: windows of `n` words sharing the most words with the quote.
     // Min-heap on (score, earlier position first): the root is the weakest.
-    let mut heap: BinaryHeap<Reverse<(usize, Reverse<usize>, Reverse<usize>)>> = BinaryHeap::new();
+    let mut heap: BinaryHeap<Reverse<WindowRank>> = BinaryHeap::new();
     let mut offer = |score: usize, block: usize, start: usize| {
         let entry = Reverse((score, Reverse(block), Reverse(start)));
         if heap.len() < WINDOWS {
@@ -82,11 +86,20 @@ pub(super) fn closest(body: &Body, quote: &str) -> Option<Closest> {
             bounds.push((s, before));
         }
         let first = bounds.len();
-        bounds.extend(words(&text[start..]).take(n + 2).map(|(s, w)| (start + s, start + s + w.len())));
+        bounds.extend(
+            words(&text[start..])
+                .take(n + 2)
+                .map(|(s, w)| (start + s, start + s + w.len())),
+        );
         for from in first.saturating_sub(1)..=first + 1 {
             for len in [n.saturating_sub(1), n, n + 1] {
-                let Some(&(ws, _)) = bounds.get(from) else { continue };
-                let Some(&(_, we)) = (len > 0).then(|| bounds.get(from + len - 1)).flatten() else { continue };
+                let Some(&(ws, _)) = bounds.get(from) else {
+                    continue;
+                };
+                // Near a block's end the window shrinks to what is left, so
+                // a quote that runs on into the next paragraph still gets a hint.
+                let len = len.clamp(1, bounds.len() - from);
+                let we = bounds[from + len - 1].1;
                 if !seen.insert((block, ws, we)) {
                     continue;
                 }
@@ -101,7 +114,10 @@ pub(super) fn closest(body: &Body, quote: &str) -> Option<Closest> {
             }
         }
     }
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2, a.3).cmp(&(b.1, b.2, b.3))));
+    ranked.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then((a.1, a.2, a.3).cmp(&(b.1, b.2, b.3)))
+    });
 
     // 3. The best few by character edit distance.
     let mut best: Option<(f64, usize, usize, usize)> = None;
@@ -118,9 +134,21 @@ pub(super) fn closest(body: &Body, quote: &str) -> Option<Closest> {
     }
     let (similarity, block, ws, we) = best.filter(|b| b.0 >= MIN_SIMILARITY)?;
     let norm = &body.extras[block].norm;
-    let span = TextSpan { block, start: norm.orig_start(ws), end: norm.orig_end(we) };
-    Some(Closest { text: body.text(span).to_string(), line: body.line_of(span), similarity })
+    let span = TextSpan {
+        block,
+        start: norm.orig_start(ws),
+        end: norm.orig_end(we),
+    };
+    Some(Closest {
+        text: body.text(span).to_string(),
+        line: body.line_of(span),
+        similarity,
+    })
 }
+
+/// A prefilter window: (words shared with the quote, block, start byte);
+/// the reversed positions make an earlier window rank higher on a tie.
+type WindowRank = (usize, Reverse<usize>, Reverse<usize>);
 
 /// Words of a normalised text (single spaces) with their byte offsets.
 fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -168,7 +196,10 @@ mod tests {
 
     #[test]
     fn digit_runs_read_eastern_digits() {
-        assert_eq!(digit_runs("19 months, 2,000 and ١٩ or ۲۵"), ["19", "2", "000", "19", "25"]);
+        assert_eq!(
+            digit_runs("19 months, 2,000 and ١٩ or ۲۵"),
+            ["19", "2", "000", "19", "25"]
+        );
         assert!(digit_runs("no numbers").is_empty());
     }
 

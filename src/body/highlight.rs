@@ -37,8 +37,13 @@ pub(super) fn code_block_html(code: &str, lang: Option<&str>) -> String {
     };
     let class = escape(lang);
     match highlighted(code, lang) {
-        Some(inner) => format!("<pre class=\"code\"><code class=\"language-{class}\">{inner}</code></pre>\n"),
-        None => format!("<pre><code class=\"language-{class}\">{}</code></pre>\n", escape(code)),
+        Some(inner) => {
+            format!("<pre class=\"code\"><code class=\"language-{class}\">{inner}</code></pre>\n")
+        }
+        None => format!(
+            "<pre><code class=\"language-{class}\">{}</code></pre>\n",
+            escape(code)
+        ),
     }
 }
 
@@ -47,7 +52,9 @@ fn highlighted(code: &str, lang: &str) -> Option<String> {
     let syntax = set.find_syntax_by_token(lang)?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, ClassStyle::Spaced);
     for line in LinesWithEndings::from(code) {
-        generator.parse_html_for_line_which_includes_newline(line).ok()?;
+        generator
+            .parse_html_for_line_which_includes_newline(line)
+            .ok()?;
     }
     Some(generator.finalize())
 }
@@ -68,7 +75,10 @@ mod tests {
         let html = code_block_html("fn main() { let x = \"<b>\"; }\n", Some("rust"));
         assert!(html.contains("<span class=\"source rust\">"), "{html}");
         assert!(html.contains("class=\"language-rust\""));
-        assert!(html.contains("&lt;b&gt;") && !html.contains("<b>"), "{html}");
+        assert!(
+            html.contains("&lt;b&gt;") && !html.contains("<b>"),
+            "{html}"
+        );
     }
 
     #[test]

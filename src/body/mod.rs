@@ -21,6 +21,22 @@
 //!
 //! Invariants: this module does no I/O, knows nothing about dossiers beyond
 //! "passages", and never passes raw HTML from the article through.
+//!
+//! Choices an editor may notice:
+//! - Normalisation also drops invisible characters (soft hyphen, zero-width
+//!   space, BOM, bidi marks) so Arabic/Hebrew quotes typed without the
+//!   page's hidden RLM/LRM marks still match; guillemets « » are NOT quotes.
+//! - `prefix`/`suffix` may reach into the previous/next block.
+//! - Images load only from relative URLs (the site loads nothing from other
+//!   hosts); a remote or refused image shows its alt text instead.
+//! - Raw HTML blocks are shown as escaped text in `<p class="raw-html">`, and
+//!   are anchorable like paragraphs (they are visible text).
+//! - Heading ids are slugs deduplicated against each other and against the
+//!   decorations' ids; `{#id}` heading attributes are not parsed (the
+//!   outlet's text stays verbatim). Footnote ids (`fn-<label>`) are not
+//!   checked against decoration ids.
+//! - A footnote reference's number is not part of the block text, and
+//!   highlights close around it.
 
 mod anchor;
 mod closest;
@@ -84,7 +100,10 @@ pub struct Selector<'a> {
 impl<'a> Selector<'a> {
     /// A selector with a quote and no disambiguator.
     pub fn quote(quote: &'a str) -> Self {
-        Selector { quote, ..Selector::default() }
+        Selector {
+            quote,
+            ..Selector::default()
+        }
     }
 }
 
@@ -123,7 +142,7 @@ impl std::fmt::Display for AnchorError {
                 "the quote matches no passage; closest (line {}, {:.0}% similar): \"{}\"",
                 c.line,
                 c.similarity * 100.0,
-                c.text
+                c.text.split_whitespace().collect::<Vec<_>>().join(" ")
             ),
             AnchorError::Ambiguous { matches } => {
                 write!(f, "the quote matches {} passages:", matches.len())?;
@@ -133,7 +152,10 @@ impl std::fmt::Display for AnchorError {
                 Ok(())
             }
             AnchorError::OccurrenceOutOfRange { requested, found } => {
-                write!(f, "occurrence {requested} requested, but the quote matches {found} passage(s)")
+                write!(
+                    f,
+                    "occurrence {requested} requested, but the quote matches {found} passage(s)"
+                )
             }
         }
     }
@@ -181,8 +203,10 @@ pub struct Mark {
     /// On every segment (a hover hint).
     pub title: Option<String>,
     /// Raw HTML (trusted: written by the generator, not the article) placed
-    /// right after the passage's last character, e.g. a flag marker. It is
-    /// moved past the end of an enclosing `<a>` to avoid nested links.
+    /// right after the passage's last character, e.g. a flag marker. It lands
+    /// inside the paragraph, so it must be phrasing content (`<sup>`, `<a>`,
+    /// `<span>`...). It is moved past the end of an enclosing `<a>` so links
+    /// never nest.
     pub after: String,
 }
 
@@ -255,9 +279,11 @@ impl Body {
         let Some(text) = self.blocks.get(span.block).map(|b| b.text.as_str()) else {
             return ("", "", "");
         };
-        let (Some(before), Some(passage), Some(after)) =
-            (text.get(..span.start), text.get(span.start..span.end), text.get(span.end..))
-        else {
+        let (Some(before), Some(passage), Some(after)) = (
+            text.get(..span.start),
+            text.get(span.start..span.end),
+            text.get(span.end..),
+        ) else {
             return ("", "", "");
         };
         (tail_chars(before, chars), passage, head_chars(after, chars))
@@ -312,7 +338,10 @@ fn tail_chars(s: &str, chars: usize) -> &str {
         return s.trim_start();
     };
     let mut cut = &s[start..];
-    let mid_word = s[..start].chars().next_back().is_some_and(|c| !c.is_whitespace());
+    let mid_word = s[..start]
+        .chars()
+        .next_back()
+        .is_some_and(|c| !c.is_whitespace());
     if mid_word && !cut.starts_with(char::is_whitespace) {
         if let Some(i) = cut.find(char::is_whitespace) {
             cut = &cut[i..];

@@ -49,26 +49,46 @@ pub(super) fn normalize(s: &str) -> Normalized {
             match &mut space {
                 // Inside a white-space run: the run absorbs it.
                 Some((_, e)) => *e = end,
-                None => units.push(Unit { norm: text.len(), norm_len: 0, orig: i, orig_len: end - i }),
+                None => units.push(Unit {
+                    norm: text.len(),
+                    norm_len: 0,
+                    orig: i,
+                    orig_len: end - i,
+                }),
             }
             continue;
         }
         if let Some((a, b)) = space.take() {
             if text.is_empty() {
                 // Leading white space is trimmed.
-                units.push(Unit { norm: 0, norm_len: 0, orig: a, orig_len: b - a });
+                units.push(Unit {
+                    norm: 0,
+                    norm_len: 0,
+                    orig: a,
+                    orig_len: b - a,
+                });
             } else {
                 // A single one-byte white-space character ("\n", "\t", " ")
                 // maps byte for byte onto the space, so needs no unit.
                 if b - a != 1 {
-                    units.push(Unit { norm: text.len(), norm_len: 1, orig: a, orig_len: b - a });
+                    units.push(Unit {
+                        norm: text.len(),
+                        norm_len: 1,
+                        orig: a,
+                        orig_len: b - a,
+                    });
                 }
                 text.push(' ');
             }
         }
         match replacement(c) {
             Some(r) => {
-                units.push(Unit { norm: text.len(), norm_len: r.len(), orig: i, orig_len: end - i });
+                units.push(Unit {
+                    norm: text.len(),
+                    norm_len: r.len(),
+                    orig: i,
+                    orig_len: end - i,
+                });
                 text.push_str(r);
             }
             None => text.push(c),
@@ -125,7 +145,8 @@ fn replacement(c: char) -> Option<&'static str> {
     Some(match c {
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => "\"",
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => "'",
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => "-",
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => "-",
         '\u{2026}' => "...",
         _ => return None,
     })
@@ -204,13 +225,23 @@ mod tests {
         for (k, &a) in bounds.iter().enumerate() {
             for &b in &bounds[k + 1..] {
                 let (oa, ob) = (m.orig_start(a), m.orig_end(b));
-                assert!(s.is_char_boundary(oa) && s.is_char_boundary(ob), "{s:?} {a}..{b}");
+                assert!(
+                    s.is_char_boundary(oa) && s.is_char_boundary(ob),
+                    "{s:?} {a}..{b}"
+                );
                 assert!(oa <= ob && ob <= s.len());
                 let sub = &t[a..b];
                 // A span may widen to whole units ("…" for "."), never shrink.
                 let back = n(&s[oa..ob]);
                 assert!(back.contains(sub.trim()), "{s:?}: {sub:?} -> {back:?}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn offset_map_round_trips_on_any_text(s in "[a \n\t.\u{a0}\u{2009}“”‘’…—\u{200b}\u{200f}\u{ad}é١غ🙂]{0,24}") {
+            check_map(&s);
         }
     }
 

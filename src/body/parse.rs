@@ -31,11 +31,19 @@ pub(super) enum Item {
     Open { html: String, anchor: bool },
     /// An inline element's closing tag.
     Close { html: &'static str, anchor: bool },
-    /// Inline markup with no text of the block (`<br />`, `<img>`, a
-    /// footnote reference): may sit inside a highlight.
+    /// Inline markup with no visible text (`<br />`, `<img>`): may sit
+    /// inside a highlight.
     Atomic(String),
+    /// Inline markup with visible text that is not the block's (a footnote
+    /// reference's number): highlights close around it, so a highlight's
+    /// text is exactly its passage.
+    Aside(String),
     /// The visible text `blocks[block].text[start..end]`.
-    Text { block: usize, start: usize, end: usize },
+    Text {
+        block: usize,
+        start: usize,
+        end: usize,
+    },
 }
 
 /// What anchoring and rendering need about a block beyond its text.
@@ -135,7 +143,9 @@ impl<'s> Builder<'s> {
     fn new(src: &'s str, first_line: usize) -> Self {
         Builder {
             src,
-            line_starts: std::iter::once(0).chain(src.match_indices('\n').map(|(i, _)| i + 1)).collect(),
+            line_starts: std::iter::once(0)
+                .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
             first_line,
             blocks: Vec::new(),
             extras: Vec::new(),
@@ -199,18 +209,23 @@ impl<'s> Builder<'s> {
             }
             // Raw HTML is shown as the text it is, never passed through:
             // the articles are scraped from the web.
-            Event::Html(t) | Event::InlineHtml(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                self.text(&t, range, false)
-            }
+            Event::Html(t)
+            | Event::InlineHtml(t)
+            | Event::InlineMath(t)
+            | Event::DisplayMath(t) => self.text(&t, range, false),
             Event::FootnoteReference(label) => {
                 self.ensure_block(range.start);
                 let n = self.footnote_number(&label);
                 let html = if self.anchor_depth > 0 {
                     format!("<sup class=\"footnote-reference\">{n}</sup>")
                 } else {
-                    format!("<sup class=\"footnote-reference\"><a href=\"#fn-{}\">{n}</a></sup>", escape(&slug(&label)))
+                    format!(
+                        "<sup class=\"footnote-reference\"><a href=\"#fn-{}\">{n}</a></sup>",
+                        escape(&slug(&label))
+                    )
                 };
-                self.atomic(html);
+                self.run_open = false;
+                self.items.push(Item::Aside(html));
             }
             Event::SoftBreak => self.text("\n", range, self.link_depth == 0),
             Event::HardBreak => {
@@ -225,7 +240,9 @@ impl<'s> Builder<'s> {
             Event::TaskListMarker(checked) => {
                 self.ensure_block(range.start);
                 let checked = if checked { " checked=\"\"" } else { "" };
-                self.atomic(format!("<input disabled=\"\" type=\"checkbox\"{checked} /> "));
+                self.atomic(format!(
+                    "<input disabled=\"\" type=\"checkbox\"{checked} /> "
+                ));
             }
         }
     }
@@ -241,7 +258,10 @@ impl<'s> Builder<'s> {
                 self.begin_block(at, true);
                 self.heading = Some(self.items.len());
                 self.run_open = false;
-                self.items.push(Item::Heading { level: level as u8, slug: String::new() });
+                self.items.push(Item::Heading {
+                    level: level as u8,
+                    slug: String::new(),
+                });
             }
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
@@ -303,14 +323,21 @@ impl<'s> Builder<'s> {
             Tag::Strikethrough => self.inline_tag(at, "<del>"),
             Tag::Superscript => self.inline_tag(at, "<sup>"),
             Tag::Subscript => self.inline_tag(at, "<sub>"),
-            Tag::Link { link_type, dest_url, title, .. } => {
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => {
                 self.ensure_block(at);
                 let href = match link_type {
                     LinkType::Email => format!("mailto:{dest_url}"),
                     _ => dest_url.to_string(),
                 };
-                // A refused link keeps its text, without the <a>.
-                let allowed = url::link_allowed(&href);
+                // A refused link keeps its text, without the <a>. So does a
+                // link inside a link (pulldown-cmark lets an autolink sit in
+                // a link's text): HTML forbids nested <a>.
+                let allowed = url::link_allowed(&href) && self.anchor_depth == 0;
                 if allowed {
                     let mut html = format!("<a href=\"{}\"", escape(&href));
                     if !title.is_empty() {
@@ -327,7 +354,9 @@ impl<'s> Builder<'s> {
                 self.link_depth += 1;
                 self.run_open = false;
             }
-            Tag::Image { dest_url, title, .. } => {
+            Tag::Image {
+                dest_url, title, ..
+            } => {
                 self.ensure_block(at);
                 self.run_open = false;
                 // A refused image shows its alt text: its events are then
@@ -415,7 +444,11 @@ impl<'s> Builder<'s> {
                 img.depth -= 1;
                 if img.depth == 0 {
                     let img = self.image.take().expect("checked above");
-                    let mut html = format!("<img src=\"{}\" alt=\"{}\"", escape(&img.src), escape(&img.alt));
+                    let mut html = format!(
+                        "<img src=\"{}\" alt=\"{}\"",
+                        escape(&img.src),
+                        escape(&img.alt)
+                    );
                     if !img.title.is_empty() {
                         html.push_str(&format!(" title=\"{}\"", escape(&img.title)));
                     }
@@ -434,9 +467,11 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// Footnotes are numbered in order of first appearance; labels match
+    /// case-insensitively, as CommonMark link labels do.
     fn footnote_number(&mut self, label: &str) -> usize {
         let next = self.footnotes.len() + 1;
-        *self.footnotes.entry(label.to_string()).or_insert(next)
+        *self.footnotes.entry(label.to_lowercase()).or_insert(next)
     }
 
     /// Opens an explicit block (paragraph, heading, cell, code, raw HTML).
@@ -452,7 +487,10 @@ impl<'s> Builder<'s> {
             line: line_at(&self.line_starts, self.first_line, at),
             anchorable,
         });
-        self.extras.push(BlockExtra { src: at, ..BlockExtra::default() });
+        self.extras.push(BlockExtra {
+            src: at,
+            ..BlockExtra::default()
+        });
         self.open = Some((index, implicit));
         self.run_open = false;
         index
@@ -531,7 +569,11 @@ impl<'s> Builder<'s> {
         text.push_str(s);
         let end = text.len();
         let extra = &mut self.extras[b];
-        extra.pieces.push(Piece { start, src: range.start, verbatim: self.src.get(range) == Some(s) });
+        extra.pieces.push(Piece {
+            start,
+            src: range.start,
+            verbatim: self.src.get(range) == Some(s),
+        });
         if linkable {
             match extra.runs.last_mut() {
                 Some(run) if self.run_open && run.end == start => run.end = end,
@@ -541,7 +583,11 @@ impl<'s> Builder<'s> {
         self.run_open = linkable;
         match self.items.last_mut() {
             Some(Item::Text { block, end: e, .. }) if *block == b && *e == start => *e = end,
-            _ => self.items.push(Item::Text { block: b, start, end }),
+            _ => self.items.push(Item::Text {
+                block: b,
+                start,
+                end,
+            }),
         }
     }
 
@@ -552,7 +598,11 @@ impl<'s> Builder<'s> {
         let start = text.len();
         text.push_str(s);
         let verbatim = self.src.get(range.clone()) == Some(s);
-        self.extras[b].pieces.push(Piece { start, src: range.start, verbatim });
+        self.extras[b].pieces.push(Piece {
+            start,
+            src: range.start,
+            verbatim,
+        });
     }
 }
 
@@ -561,7 +611,11 @@ mod tests {
     use super::*;
 
     fn texts(md: &str) -> Vec<(String, usize, bool)> {
-        Body::parse(md).blocks().iter().map(|b| (b.text.clone(), b.line, b.anchorable)).collect()
+        Body::parse(md)
+            .blocks()
+            .iter()
+            .map(|b| (b.text.clone(), b.line, b.anchorable))
+            .collect()
     }
 
     #[test]
@@ -580,7 +634,8 @@ mod tests {
             ("k", 12, true),
             ("let x = 1;\n", 14, false),
         ];
-        let got: Vec<(&str, usize, bool)> = t.iter().map(|(s, l, a)| (s.as_str(), *l, *a)).collect();
+        let got: Vec<(&str, usize, bool)> =
+            t.iter().map(|(s, l, a)| (s.as_str(), *l, *a)).collect();
         assert_eq!(got, want);
     }
 
@@ -593,10 +648,26 @@ mod tests {
 
     #[test]
     fn linkable_runs_skip_links_code_and_raw_html() {
-        let body = Body::parse("Steve\nWitkoff met [Ross](x.html) and `Hamas` <b>x</b> *al-Hayya* here");
+        let body =
+            Body::parse("Steve\nWitkoff met [Ross](x.html) and `Hamas` <b>x</b> *al-Hayya* here");
         let text = &body.blocks()[0].text;
-        let runs: Vec<&str> = body.linkable_runs().iter().map(|(_, r)| &text[r.clone()]).collect();
-        assert_eq!(runs, ["Steve\nWitkoff met ", " and ", " ", "x", " ", "al-Hayya", " here"]);
+        let runs: Vec<&str> = body
+            .linkable_runs()
+            .iter()
+            .map(|(_, r)| &text[r.clone()])
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                "Steve\nWitkoff met ",
+                " and ",
+                " ",
+                "x",
+                " ",
+                "al-Hayya",
+                " here"
+            ]
+        );
     }
 
     #[test]
@@ -614,7 +685,11 @@ mod tests {
         assert_eq!(body.blocks()[1].line, 8);
         let text = &body.blocks()[0].text;
         let at = text.find("here").unwrap();
-        let span = super::super::TextSpan { block: 0, start: at, end: at + 4 };
+        let span = super::super::TextSpan {
+            block: 0,
+            start: at,
+            end: at + 4,
+        };
         assert_eq!(body.line_of(span), 6);
     }
 }

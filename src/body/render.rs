@@ -47,18 +47,29 @@ struct Deco<'d> {
 impl Deco<'_> {
     /// The nesting order: outermost first.
     fn key(&self) -> (Kind, usize, Reverse<usize>, usize) {
-        (self.kind, self.span.start, Reverse(self.span.end), self.order)
+        (
+            self.kind,
+            self.span.start,
+            Reverse(self.span.end),
+            self.order,
+        )
     }
 }
 
 pub(super) fn render(body: &Body, deco: &Decorations) -> String {
     let (decos, _) = prepare(body, deco);
-    let mut by_block: Vec<Vec<usize>> = vec![Vec::new(); if decos.is_empty() { 0 } else { body.blocks.len() }];
+    // Without decorations, text is written straight through (no per-block lists).
+    let lists = if decos.is_empty() {
+        0
+    } else {
+        body.blocks.len()
+    };
+    let mut by_block: Vec<Vec<usize>> = vec![Vec::new(); lists];
     for (i, d) in decos.iter().enumerate() {
         by_block[d.span.block].push(i);
     }
     for list in &mut by_block {
-        list.sort_by_key(|&i| decos[i].key());
+        list.sort_by_key(|&i| (decos[i].span.start, decos[i].key()));
     }
     let text_len: usize = body.blocks.iter().map(|b| b.text.len()).sum();
     let mut r = Renderer {
@@ -89,12 +100,16 @@ pub(super) fn render(body: &Body, deco: &Decorations) -> String {
                 r.close_all();
                 r.flush(true);
                 let id = unique_id(slug, &mut ids);
-                r.out.push_str(&format!("<h{level} id=\"{}\">", escape(&id)));
+                r.out
+                    .push_str(&format!("<h{level} id=\"{}\">", escape(&id)));
             }
             Item::Code { block, lang } => {
                 r.close_all();
                 r.flush(true);
-                r.out.push_str(&highlight::code_block_html(&body.blocks[*block].text, lang.as_deref()));
+                r.out.push_str(&highlight::code_block_html(
+                    &body.blocks[*block].text,
+                    lang.as_deref(),
+                ));
             }
             Item::Open { html, anchor } => {
                 r.close_all();
@@ -112,6 +127,10 @@ pub(super) fn render(body: &Body, deco: &Decorations) -> String {
                 r.flush(false);
             }
             Item::Atomic(html) => r.out.push_str(html),
+            Item::Aside(html) => {
+                r.close_all();
+                r.out.push_str(html);
+            }
             Item::Text { block, start, end } => r.text(*block, *start, *end),
         }
     }
@@ -130,7 +149,7 @@ struct Renderer<'b, 'd> {
     decos: Vec<Deco<'d>>,
     /// Whether a decoration's first segment has been written.
     opened: Vec<bool>,
-    /// Per block: its decorations in nesting order (so by start).
+    /// Per block: its decorations by start (the order they open in).
     by_block: Vec<Vec<usize>>,
     /// The block whose text is being written, and the next of its
     /// decorations not yet started.
@@ -201,7 +220,12 @@ impl Renderer<'_, '_> {
         self.wanted.extend_from_slice(&self.active);
         let decos = &self.decos;
         self.wanted.sort_by_key(|&i| decos[i].key());
-        let common = self.stack.iter().zip(&self.wanted).take_while(|(a, b)| a == b).count();
+        let common = self
+            .stack
+            .iter()
+            .zip(&self.wanted)
+            .take_while(|(a, b)| a == b)
+            .count();
         while self.stack.len() > common {
             let d = self.stack.pop().expect("longer than common");
             self.out.push_str(self.decos[d].close);
@@ -250,7 +274,8 @@ impl Renderer<'_, '_> {
         if self.pending.is_empty() {
             return;
         }
-        let in_anchor = self.anchor_depth > 0 || self.stack.iter().any(|&d| self.decos[d].kind == Kind::Link);
+        let in_anchor =
+            self.anchor_depth > 0 || self.stack.iter().any(|&d| self.decos[d].kind == Kind::Link);
         if in_anchor && !force {
             return;
         }
@@ -311,7 +336,15 @@ fn prepare<'d>(body: &Body, deco: &'d Decorations) -> (Vec<Deco<'d>>, Vec<&'d st
         }
         last = Some(s);
         let open = link_open(link);
-        out.push(Deco { kind: Kind::Link, span: s, order, first_open: open.clone(), open, close: "</a>", after: "" });
+        out.push(Deco {
+            kind: Kind::Link,
+            span: s,
+            order,
+            first_open: open.clone(),
+            open,
+            close: "</a>",
+            after: "",
+        });
     }
     for (order, mark) in deco.marks.iter().enumerate() {
         if !span_ok(body, mark.span) {

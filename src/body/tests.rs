@@ -5,7 +5,11 @@ use super::*;
 /// Parses HTML as a browser would and fails on any parse error.
 pub(super) fn parse_html(html: &str) -> scraper::Html {
     let doc = scraper::Html::parse_fragment(html);
-    assert!(doc.errors.is_empty(), "HTML parse errors {:?} in\n{html}", doc.errors);
+    assert!(
+        doc.errors.is_empty(),
+        "HTML parse errors {:?} in\n{html}",
+        doc.errors
+    );
     doc
 }
 
@@ -15,11 +19,18 @@ pub(super) fn visible_text(html: &str) -> String {
 }
 
 fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
-    doc.select(&scraper::Selector::parse(css).unwrap()).collect()
+    doc.select(&scraper::Selector::parse(css).unwrap())
+        .collect()
 }
 
 fn mark(span: TextSpan, id: &str) -> Mark {
-    Mark { span, id: id.into(), class: "passage".into(), title: None, after: String::new() }
+    Mark {
+        span,
+        id: id.into(),
+        class: "passage".into(),
+        title: None,
+        after: String::new(),
+    }
 }
 
 fn find(body: &Body, quote: &str) -> Result<TextSpan, AnchorError> {
@@ -36,21 +47,33 @@ fn plain(body: &Body) -> String {
 fn typographic_forms_and_white_space_match_plain_quotes() {
     let body = Body::parse("He said: “It’s over — for now…”\nand  left.");
     let span = find(&body, "He said: \"It's over - for now...\" and left.").unwrap();
-    assert_eq!(body.text(span), "He said: “It’s over — for now…”\nand  left.");
+    assert_eq!(
+        body.text(span),
+        "He said: “It’s over — for now…”\nand  left."
+    );
     // And the other way round.
     let body = Body::parse("He said: \"It's over - for now...\"");
     let span = find(&body, "“It’s over — for now…”").unwrap();
     assert_eq!(body.text(span), "\"It's over - for now...\"");
     // Non-breaking and thin spaces.
     let body = Body::parse("19\u{00A0}months and 3\u{2009}weeks");
-    assert_eq!(body.text(find(&body, "19 months and 3 weeks").unwrap()), "19\u{00A0}months and 3\u{2009}weeks");
+    assert_eq!(
+        body.text(find(&body, "19 months and 3 weeks").unwrap()),
+        "19\u{00A0}months and 3\u{2009}weeks"
+    );
 }
 
 #[test]
 fn matching_is_case_sensitive_and_exact() {
     let body = Body::parse("The Biden administration");
-    assert!(matches!(find(&body, "the Biden administration"), Err(AnchorError::NotFound { .. })));
-    assert!(matches!(find(&body, "The Biden administrations"), Err(AnchorError::NotFound { .. })));
+    assert!(matches!(
+        find(&body, "the Biden administration"),
+        Err(AnchorError::NotFound { .. })
+    ));
+    assert!(matches!(
+        find(&body, "The Biden administrations"),
+        Err(AnchorError::NotFound { .. })
+    ));
 }
 
 #[test]
@@ -78,55 +101,101 @@ fn passage_crosses_emphasis_links_and_code() {
 #[test]
 fn passage_never_crosses_blocks() {
     let body = Body::parse("First paragraph ends.\n\nSecond begins.");
-    assert!(matches!(find(&body, "ends. Second"), Err(AnchorError::NotFound { .. })));
+    assert!(matches!(
+        find(&body, "ends. Second"),
+        Err(AnchorError::NotFound { .. })
+    ));
     let body = Body::parse("- one\n- two");
-    assert!(matches!(find(&body, "one two"), Err(AnchorError::NotFound { .. })));
+    assert!(matches!(
+        find(&body, "one two"),
+        Err(AnchorError::NotFound { .. })
+    ));
 }
 
 #[test]
 fn code_blocks_are_not_anchorable() {
     let body = Body::parse("```\nsecret words\n```\n");
     assert!(!body.blocks()[0].anchorable);
-    assert!(matches!(find(&body, "secret words"), Err(AnchorError::NotFound { .. })));
+    assert!(matches!(
+        find(&body, "secret words"),
+        Err(AnchorError::NotFound { .. })
+    ));
 }
 
 #[test]
 fn prefix_suffix_and_occurrence_pick_one_match() {
-    let md = "Hamas confirmed the talks.\n\nIsrael denied the talks.\n\nEgypt hosted the talks, again.";
+    let md =
+        "Hamas confirmed the talks.\n\nIsrael denied the talks.\n\nEgypt hosted the talks, again.";
     let body = Body::parse(md);
-    let sel = |prefix, suffix, occurrence| Selector { quote: "the talks", prefix, suffix, occurrence };
+    let sel = |prefix, suffix, occurrence| Selector {
+        quote: "the talks",
+        prefix,
+        suffix,
+        occurrence,
+    };
     let at_line = |r: Result<TextSpan, AnchorError>| body.line_of(r.unwrap());
     assert_eq!(at_line(body.find(&sel(Some("denied"), None, None))), 3);
-    assert_eq!(at_line(body.find(&sel(Some("Israel  denied "), None, None))), 3);
+    assert_eq!(
+        at_line(body.find(&sel(Some("Israel  denied "), None, None))),
+        3
+    );
     assert_eq!(at_line(body.find(&sel(None, Some(", again"), None))), 5);
     assert_eq!(at_line(body.find(&sel(None, None, Some(2)))), 3);
     assert_eq!(at_line(body.find(&sel(None, Some("."), Some(2)))), 3);
     assert_eq!(
         body.find(&sel(None, Some("."), Some(3))),
-        Err(AnchorError::OccurrenceOutOfRange { requested: 3, found: 2 })
+        Err(AnchorError::OccurrenceOutOfRange {
+            requested: 3,
+            found: 2
+        })
     );
     assert_eq!(
         body.find(&sel(None, None, Some(0))),
-        Err(AnchorError::OccurrenceOutOfRange { requested: 0, found: 3 })
+        Err(AnchorError::OccurrenceOutOfRange {
+            requested: 0,
+            found: 3
+        })
     );
 }
 
 #[test]
 fn prefix_and_suffix_reach_into_neighbouring_blocks() {
     let body = Body::parse("It was over.\n\nThe talks resumed.\n\nNo. The talks resumed.");
-    let span = body.find(&Selector { prefix: Some("over."), ..Selector::quote("The talks") }).unwrap();
+    let span = body
+        .find(&Selector {
+            prefix: Some("over."),
+            ..Selector::quote("The talks")
+        })
+        .unwrap();
     assert_eq!(span.block, 1);
-    let span = body.find(&Selector { suffix: Some("resumed. No."), ..Selector::quote("The talks") }).unwrap();
+    let span = body
+        .find(&Selector {
+            suffix: Some("resumed. No."),
+            ..Selector::quote("The talks")
+        })
+        .unwrap();
     assert_eq!(span.block, 1);
-    let span = body.find(&Selector { prefix: Some("No."), ..Selector::quote("The talks") }).unwrap();
+    let span = body
+        .find(&Selector {
+            prefix: Some("No."),
+            ..Selector::quote("The talks")
+        })
+        .unwrap();
     assert_eq!(span.block, 2);
 }
 
 #[test]
 fn prefix_that_matches_nothing_is_not_found_with_the_real_context() {
     let body = Body::parse("Israel denied the talks on Sunday.");
-    let err = body.find(&Selector { prefix: Some("Hamas confirmed"), ..Selector::quote("the talks") }).unwrap_err();
-    let AnchorError::NotFound { closest: Some(c) } = err else { panic!("{err:?}") };
+    let err = body
+        .find(&Selector {
+            prefix: Some("Hamas confirmed"),
+            ..Selector::quote("the talks")
+        })
+        .unwrap_err();
+    let AnchorError::NotFound { closest: Some(c) } = err else {
+        panic!("{err:?}")
+    };
     assert!(c.text.contains("denied the talks"), "{c:?}");
 }
 
@@ -134,7 +203,9 @@ fn prefix_that_matches_nothing_is_not_found_with_the_real_context() {
 fn ambiguous_lists_every_match_with_line_and_context() {
     let md = "The envoy arrived.\n\nLater, *the envoy*\nleft Doha.\n\n- and the envoy again\n";
     let body = Body::parse(md);
-    let Err(AnchorError::Ambiguous { matches }) = find(&body, "envoy") else { panic!() };
+    let Err(AnchorError::Ambiguous { matches }) = find(&body, "envoy") else {
+        panic!()
+    };
     let lines: Vec<usize> = matches.iter().map(|m| m.line).collect();
     assert_eq!(lines, [1, 3, 6]);
     assert_eq!(matches[0].context, "The «envoy» arrived.");
@@ -142,8 +213,14 @@ fn ambiguous_lists_every_match_with_line_and_context() {
     assert!(matches.iter().all(|m| body.text(m.span) == "envoy"));
     let long = format!("{} the envoy {}", "word ".repeat(30), "more ".repeat(30));
     let body = Body::parse(&format!("{long}\n\n{long}"));
-    let Err(AnchorError::Ambiguous { matches }) = find(&body, "the envoy") else { panic!() };
-    assert!(matches[0].context.starts_with('…') && matches[0].context.ends_with('…'), "{}", matches[0].context);
+    let Err(AnchorError::Ambiguous { matches }) = find(&body, "the envoy") else {
+        panic!()
+    };
+    assert!(
+        matches[0].context.starts_with('…') && matches[0].context.ends_with('…'),
+        "{}",
+        matches[0].context
+    );
     assert!(matches[0].context.contains("word «the envoy» more"));
 }
 
@@ -152,12 +229,32 @@ fn not_found_proposes_the_closest_passage() {
     let md = "Intro line.\n\nAfter 19 months of Israeli bombardment, the talks began.\n";
     let body = Body::parse(md);
     let err = find(&body, "After 19 months of Israeli bombing, the talks began").unwrap_err();
-    let AnchorError::NotFound { closest: Some(c) } = err else { panic!("{err:?}") };
+    let AnchorError::NotFound { closest: Some(c) } = err else {
+        panic!("{err:?}")
+    };
     assert_eq!(c.line, 3);
-    assert!(c.text.starts_with("After 19 months of Israeli bombardment"), "{c:?}");
+    assert!(
+        c.text.starts_with("After 19 months of Israeli bombardment"),
+        "{c:?}"
+    );
     assert!(c.similarity > 0.7 && c.similarity < 1.0, "{c:?}");
     // Nothing alike: no hint rather than noise.
-    assert_eq!(find(&body, "Völlig anderer Satz hier"), Err(AnchorError::NotFound { closest: None }));
+    assert_eq!(
+        find(&body, "Völlig anderer Satz hier"),
+        Err(AnchorError::NotFound { closest: None })
+    );
+}
+
+#[test]
+fn quote_running_into_the_next_paragraph_gets_a_hint() {
+    let body = Body::parse("The talks ended on Sunday.\n\nNobody said why they ended.");
+    let Err(AnchorError::NotFound { closest: Some(c) }) =
+        find(&body, "The talks ended on Sunday. Nobody said why")
+    else {
+        panic!()
+    };
+    assert_eq!(c.text, "The talks ended on Sunday.");
+    assert_eq!(c.line, 1);
 }
 
 #[test]
@@ -167,15 +264,24 @@ fn closest_never_proposes_different_numbers() {
         find(&body, "After 25 months of Israeli bombardment"),
         Err(AnchorError::NotFound { closest: None })
     );
-    let body = Body::parse("After 19 months of Israeli bombardment.\n\nSome 25 months of war and bombardment.");
-    let Err(AnchorError::NotFound { closest: Some(c) }) = find(&body, "After 25 months of Israeli bombardment") else {
+    let body = Body::parse(
+        "After 19 months of Israeli bombardment.\n\nSome 25 months of war and bombardment.",
+    );
+    let Err(AnchorError::NotFound { closest: Some(c) }) =
+        find(&body, "After 25 months of Israeli bombardment")
+    else {
         panic!()
     };
     assert_eq!(c.text, "Some 25 months of war and bombardment.");
     // Arabic-Indic digits are the same numbers.
     let body = Body::parse("بعد ١٩ شهرا من القصف الإسرائيلي");
-    assert_eq!(find(&body, "بعد 25 شهرا من القصف"), Err(AnchorError::NotFound { closest: None }));
-    let Err(AnchorError::NotFound { closest: Some(c) }) = find(&body, "بعد 19 شهرا من القصف الاسرائيلي") else {
+    assert_eq!(
+        find(&body, "بعد 25 شهرا من القصف"),
+        Err(AnchorError::NotFound { closest: None })
+    );
+    let Err(AnchorError::NotFound { closest: Some(c) }) =
+        find(&body, "بعد 19 شهرا من القصف الاسرائيلي")
+    else {
         panic!()
     };
     assert!(c.text.contains("١٩"));
@@ -183,14 +289,26 @@ fn closest_never_proposes_different_numbers() {
 
 #[test]
 fn closest_stays_fast_on_a_huge_article() {
-    let para = "The delegation met in Doha on Sunday to discuss a ceasefire and the release of hostages. ";
-    let md: String = (0..2000).map(|i| format!("{}{i}\n\n", para.repeat(5))).collect();
+    let para =
+        "The delegation met in Doha on Sunday to discuss a ceasefire and the release of hostages. ";
+    let md: String = (0..2000)
+        .map(|i| format!("{}{i}\n\n", para.repeat(5)))
+        .collect();
     let body = Body::parse(&md);
     let t = std::time::Instant::now();
-    let err = find(&body, "The delegation met in Cairo on Monday to discuss a truce").unwrap_err();
+    let err = find(
+        &body,
+        "The delegation met in Cairo on Monday to discuss a truce",
+    )
+    .unwrap_err();
     assert!(t.elapsed().as_secs() < 10, "{:?}", t.elapsed());
-    let AnchorError::NotFound { closest: Some(c) } = err else { panic!("{err:?}") };
-    assert!(c.text.starts_with("The delegation met in Doha on Sunday"), "{c:?}");
+    let AnchorError::NotFound { closest: Some(c) } = err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        c.text.starts_with("The delegation met in Doha on Sunday"),
+        "{c:?}"
+    );
 }
 
 #[test]
@@ -202,8 +320,14 @@ fn arabic_passage_is_found_and_marked() {
     assert!(matches!(span, AnchorError::NotFound { .. }));
     let span = find(&body, "«المحادثات» مستمرة منذ ١٩ شهرا").unwrap();
     assert_eq!(body.text(span), "«المحادثات» مستمرة\u{200F} منذ ١٩ شهرا");
-    let html = body.render(&Decorations { marks: vec![mark(span, "m1")], links: vec![] });
-    assert!(html.contains("<mark id=\"m1\" class=\"passage\" data-passage=\"m1\">«المحادثات» مستمرة"), "{html}");
+    let html = body.render(&Decorations {
+        marks: vec![mark(span, "m1")],
+        links: vec![],
+    });
+    assert!(
+        html.contains("<mark id=\"m1\" class=\"passage\" data-passage=\"m1\">«المحادثات» مستمرة"),
+        "{html}"
+    );
     assert_eq!(visible_text(&html), visible_text(&plain(&body)));
 }
 
@@ -212,7 +336,10 @@ fn context_cuts_at_word_boundaries() {
     let body = Body::parse("one two three four five six seven");
     let span = find(&body, "four").unwrap();
     assert_eq!(body.context(span, 8), ("three ", "four", " five"));
-    assert_eq!(body.context(span, 100), ("one two three ", "four", " five six seven"));
+    assert_eq!(
+        body.context(span, 100),
+        ("one two three ", "four", " five six seven")
+    );
     assert_eq!(body.context(span, 0), ("", "four", ""));
     let body = Body::parse("中文没有空格的句子");
     let span = find(&body, "空格").unwrap();
@@ -265,8 +392,14 @@ fn headings_get_unique_ids() {
     assert!(html.contains("<h2 id=\"ما-قيل\">"));
     // A decoration id wins over a heading slug.
     let span = find(&body, "ما").unwrap();
-    let html = body.render(&Decorations { marks: vec![mark(span, "the-talks")], links: vec![] });
-    assert!(html.contains("<h2 id=\"the-talks-1\">") && html.contains("<h2 id=\"the-talks-2\">"), "{html}");
+    let html = body.render(&Decorations {
+        marks: vec![mark(span, "the-talks")],
+        links: vec![],
+    });
+    assert!(
+        html.contains("<h2 id=\"the-talks-1\">") && html.contains("<h2 id=\"the-talks-2\">"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -284,16 +417,33 @@ fn hostile_input_is_neutralised() {
         for (name, value) in el.value().attrs() {
             assert!(!name.starts_with("on"), "event handler attribute in {html}");
             let v = value.to_ascii_lowercase().replace(char::is_whitespace, "");
-            assert!(!v.starts_with("javascript:") && !v.starts_with("data:") && !v.starts_with("vbscript:"), "{html}");
+            assert!(
+                !v.starts_with("javascript:")
+                    && !v.starts_with("data:")
+                    && !v.starts_with("vbscript:"),
+                "{html}"
+            );
         }
     }
-    let hrefs: Vec<&str> = select(&doc, "a").iter().filter_map(|a| a.value().attr("href")).collect();
+    let hrefs: Vec<&str> = select(&doc, "a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
     assert_eq!(hrefs, ["https://ok.org"]);
-    let imgs: Vec<&str> = select(&doc, "img").iter().filter_map(|a| a.value().attr("src")).collect();
+    let imgs: Vec<&str> = select(&doc, "img")
+        .iter()
+        .filter_map(|a| a.value().attr("src"))
+        .collect();
     assert_eq!(imgs, ["static/map.png"]);
     // Raw HTML stays visible as text; refused links/images keep their text.
     let text = visible_text(&html);
-    for t in ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "x y z w", "pic ok", "remote"] {
+    for t in [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "x y z w",
+        "pic ok",
+        "remote",
+    ] {
         assert!(text.contains(t), "missing {t:?} in {text:?}");
     }
     assert!(!text.contains("local"));
@@ -301,12 +451,25 @@ fn hostile_input_is_neutralised() {
 
 #[test]
 fn code_blocks_are_highlighted_with_classes() {
-    let body = Body::parse("```python\nprint(\"<hi>\")\n```\n\n```nosuchlang\n<b>\n```\n\n    indented <i>\n");
+    let body = Body::parse(
+        "```python\nprint(\"<hi>\")\n```\n\n```nosuchlang\n<b>\n```\n\n    indented <i>\n",
+    );
     let html = plain(&body);
     parse_html(&html);
-    assert!(html.contains("<pre class=\"code\"><code class=\"language-python\"><span class=\"source python\">"), "{html}");
-    assert!(html.contains("<pre><code class=\"language-nosuchlang\">&lt;b&gt;\n</code></pre>"), "{html}");
-    assert!(html.contains("<pre><code>indented &lt;i&gt;\n</code></pre>"), "{html}");
+    assert!(
+        html.contains(
+            "<pre class=\"code\"><code class=\"language-python\"><span class=\"source python\">"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<pre><code class=\"language-nosuchlang\">&lt;b&gt;\n</code></pre>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<pre><code>indented &lt;i&gt;\n</code></pre>"),
+        "{html}"
+    );
     assert!(visible_text(&html).contains("print(\"<hi>\")"));
 }
 
@@ -316,7 +479,10 @@ fn mark_crossing_em_and_link_is_split_with_id_on_first_segment() {
     let span = find(&body, "quick brown fox jumps").unwrap();
     let mut m = mark(span, "p1");
     m.title = Some("A \"note\"".into());
-    let html = body.render(&Decorations { marks: vec![m], links: vec![] });
+    let html = body.render(&Decorations {
+        marks: vec![m],
+        links: vec![],
+    });
     let t = " class=\"passage\" data-passage=\"p1\" title=\"A &quot;note&quot;\"";
     assert_eq!(
         html,
@@ -334,7 +500,10 @@ fn overlapping_and_nested_marks_nest_consistently() {
     let a = find(&body, "one two three").unwrap();
     let b = find(&body, "three four").unwrap();
     let c = find(&body, "two").unwrap();
-    let html = body.render(&Decorations { marks: vec![mark(b, "b"), mark(a, "a"), mark(c, "c")], links: vec![] });
+    let html = body.render(&Decorations {
+        marks: vec![mark(b, "b"), mark(a, "a"), mark(c, "c")],
+        links: vec![],
+    });
     assert_eq!(
         html,
         "<p><mark id=\"a\" class=\"passage\" data-passage=\"a\">one \
@@ -344,8 +513,14 @@ fn overlapping_and_nested_marks_nest_consistently() {
     );
     // Same start: the longer one is outer, whatever the input order.
     let d = find(&body, "one two").unwrap();
-    let html = body.render(&Decorations { marks: vec![mark(d, "d"), mark(a, "a")], links: vec![] });
-    assert!(html.starts_with("<p><mark id=\"a\" class=\"passage\" data-passage=\"a\"><mark id=\"d\""), "{html}");
+    let html = body.render(&Decorations {
+        marks: vec![mark(d, "d"), mark(a, "a")],
+        links: vec![],
+    });
+    assert!(
+        html.starts_with("<p><mark id=\"a\" class=\"passage\" data-passage=\"a\"><mark id=\"d\""),
+        "{html}"
+    );
     parse_html(&html);
 }
 
@@ -355,19 +530,34 @@ fn after_goes_right_after_the_passage() {
     let span = find(&body, "it was over").unwrap();
     let mut m = mark(span, "f1");
     m.after = "<sup class=\"flag\"><a href=\"#x\">1</a></sup>".into();
-    let html = body.render(&Decorations { marks: vec![m.clone()], links: vec![] });
+    let html = body.render(&Decorations {
+        marks: vec![m.clone()],
+        links: vec![],
+    });
     assert!(html.contains("<em><mark id=\"f1\" class=\"passage\" data-passage=\"f1\">it was over</mark><sup class=\"flag\"><a href=\"#x\">1</a></sup></em> today."), "{html}");
     // Ending inside a link: the marker follows the link, never nests in it.
     let body = Body::parse("See [the report by Ross](https://x.org) here.");
     m.span = find(&body, "See the report").unwrap();
-    let html = body.render(&Decorations { marks: vec![m.clone()], links: vec![] });
-    assert!(html.contains("the report</mark> by Ross</a><sup class=\"flag\">"), "{html}");
+    let html = body.render(&Decorations {
+        marks: vec![m.clone()],
+        links: vec![],
+    });
+    assert!(
+        html.contains("the report</mark> by Ross</a><sup class=\"flag\">"),
+        "{html}"
+    );
     parse_html(&html);
     // Crossing blocks' end: right before the closing </p>.
     let body = Body::parse("All of it.");
     m.span = find(&body, "All of it.").unwrap();
-    let html = body.render(&Decorations { marks: vec![m], links: vec![] });
-    assert!(html.ends_with("All of it.</mark><sup class=\"flag\"><a href=\"#x\">1</a></sup></p>\n"), "{html}");
+    let html = body.render(&Decorations {
+        marks: vec![m],
+        links: vec![],
+    });
+    assert!(
+        html.ends_with("All of it.</mark><sup class=\"flag\"><a href=\"#x\">1</a></sup></p>\n"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -384,7 +574,10 @@ fn links_are_outer_to_marks_and_never_split() {
         title: Some("Steve Witkoff".into()),
     };
     let m = mark(find(&body, "Envoy Steve").unwrap(), "m1");
-    let html = body.render(&Decorations { marks: vec![m], links: vec![link] });
+    let html = body.render(&Decorations {
+        marks: vec![m],
+        links: vec![link],
+    });
     assert_eq!(
         html,
         "<p><mark id=\"m1\" class=\"passage\" data-passage=\"m1\">Envoy </mark>\
@@ -398,25 +591,101 @@ fn invalid_decorations_are_skipped_and_reported() {
     let body = Body::parse("Plain [linked](x.html) text é.\n\n```\ncode\n```\n");
     let text = &body.blocks()[0].text;
     let e = text.find('é').unwrap();
-    let l = |span, id: &str, href: &str| Link { span, href: href.into(), id: id.into(), class: String::new(), title: None };
+    let l = |span, id: &str, href: &str| Link {
+        span,
+        href: href.into(),
+        id: id.into(),
+        class: String::new(),
+        title: None,
+    };
     let deco = Decorations {
         marks: vec![
-            mark(TextSpan { block: 0, start: e + 1, end: e + 2 }, "mid-char"),
-            mark(TextSpan { block: 1, start: 0, end: 4 }, "in-code"),
-            mark(TextSpan { block: 7, start: 0, end: 1 }, "no-block"),
-            mark(TextSpan { block: 0, start: 3, end: 3 }, "empty"),
-            mark(TextSpan { block: 0, start: 0, end: 5 }, "ok"),
+            mark(
+                TextSpan {
+                    block: 0,
+                    start: e + 1,
+                    end: e + 2,
+                },
+                "mid-char",
+            ),
+            mark(
+                TextSpan {
+                    block: 1,
+                    start: 0,
+                    end: 4,
+                },
+                "in-code",
+            ),
+            mark(
+                TextSpan {
+                    block: 7,
+                    start: 0,
+                    end: 1,
+                },
+                "no-block",
+            ),
+            mark(
+                TextSpan {
+                    block: 0,
+                    start: 3,
+                    end: 3,
+                },
+                "empty",
+            ),
+            mark(
+                TextSpan {
+                    block: 0,
+                    start: 0,
+                    end: 5,
+                },
+                "ok",
+            ),
         ],
         links: vec![
-            l(TextSpan { block: 0, start: 6, end: 12 }, "in-link", "a.html"),
-            l(TextSpan { block: 0, start: 0, end: 5 }, "js", "javascript:x"),
-            l(TextSpan { block: 0, start: 0, end: 5 }, "first", "a.html"),
-            l(TextSpan { block: 0, start: 2, end: 4 }, "overlap", "a.html"),
+            l(
+                TextSpan {
+                    block: 0,
+                    start: 6,
+                    end: 12,
+                },
+                "in-link",
+                "a.html",
+            ),
+            l(
+                TextSpan {
+                    block: 0,
+                    start: 0,
+                    end: 5,
+                },
+                "js",
+                "javascript:x",
+            ),
+            l(
+                TextSpan {
+                    block: 0,
+                    start: 0,
+                    end: 5,
+                },
+                "first",
+                "a.html",
+            ),
+            l(
+                TextSpan {
+                    block: 0,
+                    start: 2,
+                    end: 4,
+                },
+                "overlap",
+                "a.html",
+            ),
         ],
     };
     let mut bad = body.invalid_decorations(&deco);
     bad.sort();
-    assert_eq!(bad, ["empty", "in-code", "in-link", "js", "mid-char", "no-block", "overlap"]);
+    assert_eq!(
+        bad,
+        ["empty", "in-code", "in-link", "js", "mid-char", "no-block", "overlap"]
+    );
     let html = body.render(&deco);
     parse_html(&html);
     assert!(html.contains("id=\"ok\"") && html.contains("id=\"first\""));
@@ -425,7 +694,10 @@ fn invalid_decorations_are_skipped_and_reported() {
 
 #[test]
 fn markdown_to_html_is_the_same_safe_renderer() {
-    assert_eq!(markdown_to_html("A *note* <script>x</script>"), "<p>A <em>note</em> &lt;script&gt;x&lt;/script&gt;</p>\n");
+    assert_eq!(
+        markdown_to_html("A *note* <script>x</script>"),
+        "<p>A <em>note</em> &lt;script&gt;x&lt;/script&gt;</p>\n"
+    );
     assert_eq!(markdown_to_html(""), "");
 }
 
@@ -435,4 +707,41 @@ fn line_of_and_parse_at() {
     let span = find(&body, "two").unwrap();
     assert_eq!(body.line_of(span), 13);
     assert_eq!(body.blocks()[0].line, 10);
+}
+
+#[test]
+fn links_never_nest() {
+    let body = Body::parse("[a <https://x.org> b](y.html) and [x](z.html)[^1]\n\n[^1]: n\n");
+    let html = plain(&body);
+    let doc = parse_html(&html);
+    let hrefs: Vec<&str> = select(&doc, "a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(hrefs, ["y.html", "z.html", "#fn-1"]);
+    assert!(visible_text(&html).starts_with("a https://x.org b and x1"));
+}
+
+#[test]
+fn marks_cross_footnote_references_and_table_cells_are_blocks() {
+    let body = Body::parse("Talks began[^a] in Doha.\n\n| Who | Said |\n|---|---|\n| Ross | *real* talks |\n\n[^a]: Source.\n");
+    let span = find(&body, "began in").unwrap();
+    let html = body.render(&Decorations {
+        marks: vec![mark(span, "m")],
+        links: vec![],
+    });
+    assert!(html.contains("<mark id=\"m\" class=\"passage\" data-passage=\"m\">began</mark><sup class=\"footnote-reference\"><a href=\"#fn-a\">1</a></sup><mark class=\"passage\" data-passage=\"m\"> in</mark>"), "{html}");
+    let span = find(&body, "real talks").unwrap();
+    assert_eq!(body.line_of(span), 5);
+    assert!(matches!(
+        find(&body, "Ross real"),
+        Err(AnchorError::NotFound { .. })
+    ));
+    parse_html(&html);
+}
+
+#[test]
+fn body_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Body>();
 }

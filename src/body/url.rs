@@ -20,7 +20,8 @@ pub(super) fn link_allowed(url: &str) -> bool {
 pub(super) fn image_allowed(url: &str) -> bool {
     let cleaned = cleaned(url);
     // `//host/x` and `/\host/x` are network-path references: another host.
-    let remote = cleaned.starts_with("//") || cleaned.starts_with("/\\") || cleaned.starts_with("\\");
+    let remote =
+        cleaned.starts_with("//") || cleaned.starts_with("/\\") || cleaned.starts_with("\\");
     scheme(url).is_none() && !remote && !cleaned.is_empty()
 }
 
@@ -59,7 +60,16 @@ mod tests {
 
     #[test]
     fn allows_web_mail_and_relative() {
-        for u in ["https://x.org/a?b#c", "HTTP://x", "mailto:a@b.c", "../people/x.html", "#fn-1", "a/b:c", "?q=1", ""] {
+        for u in [
+            "https://x.org/a?b#c",
+            "HTTP://x",
+            "mailto:a@b.c",
+            "../people/x.html",
+            "#fn-1",
+            "a/b:c",
+            "?q=1",
+            "",
+        ] {
             assert!(link_allowed(u), "{u}");
         }
     }

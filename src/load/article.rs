@@ -10,7 +10,11 @@ use crate::model::{Article, ArticleSlug, FrontMatter, Sidecar};
 /// Loads one article; `None` when its file or front matter is unusable.
 /// A broken sidecar is reported and the article still loads without it, so
 /// the remaining problems of the dossier are found in the same run.
-pub fn load(root: &Path, path: &Path, sidecar: Option<PathBuf>) -> (Option<Article>, Vec<Diagnostic>) {
+pub fn load(
+    root: &Path,
+    path: &Path,
+    sidecar: Option<PathBuf>,
+) -> (Option<Article>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let text = match read_text(root, path) {
         Ok(text) => text,

@@ -43,9 +43,12 @@ pub fn load(root: &Path) -> (Option<Input>, Vec<Diagnostic>) {
 pub fn read_text(root: &Path, relative: &Path) -> Result<String, Box<Diagnostic>> {
     let bytes = fs::read(root.join(relative)).map_err(|err| {
         Box::new(
-            Diagnostic::error("unreadable-file", format!("cannot read {}: {err}", relative.display()))
-                .in_file(relative)
-                .with_hint("check that the file exists and that you may read it"),
+            Diagnostic::error(
+                "unreadable-file",
+                format!("cannot read {}: {err}", relative.display()),
+            )
+            .in_file(relative)
+            .with_hint("check that the file exists and that you may read it"),
         )
     })?;
     let text = String::from_utf8(bytes).map_err(|err| {
@@ -79,7 +82,9 @@ fn load_config(
         );
         return None;
     }
-    let text = read_text(root, path).map_err(|d| diagnostics.push(*d)).ok()?;
+    let text = read_text(root, path)
+        .map_err(|d| diagnostics.push(*d))
+        .ok()?;
     let config = yaml::parse::<Config>(&text, path, 0)
         .map_err(|d| diagnostics.push(*d))
         .ok();
@@ -91,8 +96,11 @@ fn load_articles(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Article>
     let dir = Path::new("content/articles");
     let Ok(entries) = fs::read_dir(root.join(dir)) else {
         diagnostics.push(
-            Diagnostic::warning("no-articles", "no content/articles folder: the dossier has no articles")
-                .with_hint("put one Markdown file per article in content/articles/"),
+            Diagnostic::warning(
+                "no-articles",
+                "no content/articles folder: the dossier has no articles",
+            )
+            .with_hint("put one Markdown file per article in content/articles/"),
         );
         return Vec::new();
     };

@@ -21,10 +21,16 @@ pub fn parse<T: DeserializeOwned>(
     file: &Path,
     line_offset: usize,
 ) -> Result<T, Box<Diagnostic>> {
-    serde_yaml::from_str(source).map_err(|err| Box::new(to_diagnostic(&err, source, file, line_offset)))
+    serde_yaml::from_str(source)
+        .map_err(|err| Box::new(to_diagnostic(&err, source, file, line_offset)))
 }
 
-fn to_diagnostic(err: &serde_yaml::Error, source: &str, file: &Path, line_offset: usize) -> Diagnostic {
+fn to_diagnostic(
+    err: &serde_yaml::Error,
+    source: &str,
+    file: &Path,
+    line_offset: usize,
+) -> Diagnostic {
     let full = err.to_string();
     // serde_yaml appends " at line L column C"; the location is shown apart.
     let message = match full.rfind(" at line ") {
@@ -49,7 +55,8 @@ fn to_diagnostic(err: &serde_yaml::Error, source: &str, file: &Path, line_offset
 
 /// Names the kind of a serde_yaml error and says what to do about it.
 fn classify(message: &str) -> (&'static str, Option<String>) {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
+    // serde_yaml may put the path first: "claims[2]: unknown field `x`, ...".
+    if let Some(rest) = message.split_once("unknown field `").map(|(_, rest)| rest) {
         let field = rest.split('`').next().unwrap_or_default();
         let expected: Vec<&str> = rest
             .split("expected ")
@@ -75,8 +82,7 @@ fn classify(message: &str) -> (&'static str, Option<String>) {
         );
     }
     if message.contains("input is not valid YYYY-MM-DD")
-        || message.contains("premature end of input")
-            && message.to_lowercase().contains("date")
+        || message.contains("premature end of input") && message.to_lowercase().contains("date")
         || message.contains("invalid date")
         || message.contains("input contains invalid characters")
             && message.to_lowercase().contains("date")
@@ -86,10 +92,10 @@ fn classify(message: &str) -> (&'static str, Option<String>) {
             Some("write dates as YYYY-MM-DD, e.g. 2025-05-21".into()),
         );
     }
-    if message.starts_with("invalid type") || message.starts_with("invalid value") {
+    if message.contains("invalid type") || message.contains("invalid value") {
         return ("wrong-type", Some(type_hint(message)));
     }
-    if message.starts_with("unknown variant") {
+    if message.contains("unknown variant") {
         let hint = message
             .split("expected ")
             .nth(1)
@@ -130,7 +136,12 @@ fn word_width(source: &str, index: usize) -> usize {
 
 /// Points `diagnostic` at the node at `path` of the YAML `source` read from
 /// `file`, underlining the rest of that line.
-pub fn point_at(diagnostic: Diagnostic, file: &Path, source: &str, path: &[Step<'_>]) -> Diagnostic {
+pub fn point_at(
+    diagnostic: Diagnostic,
+    file: &Path,
+    source: &str,
+    path: &[Step<'_>],
+) -> Diagnostic {
     let (line, column) = locate(source, path);
     let width = source
         .lines()
@@ -148,106 +159,98 @@ pub enum Step<'a> {
 }
 
 /// Finds the 1-based (line, column) of the node at `path` in `source`, or of the
-/// deepest ancestor that exists. Falls back to (1, 1) for unparseable text.
+/// deepest ancestor that exists. A `Key` step points at the key itself (where
+/// the reader looks), an `Index` step at the list item. Falls back to (1, 1)
+/// for unparseable text.
 pub fn locate(source: &str, path: &[Step<'_>]) -> (usize, usize) {
-    let mut locator = Locator {
-        path,
-        stack: Vec::new(),
-        best: (1, 1),
-        depth_matched: 0,
-        done: false,
+    let mut builder = TreeBuilder::default();
+    let _ = Parser::new_from_str(source).load(&mut builder, false);
+    let Some(mut node) = builder.root.as_ref() else {
+        return (1, 1);
     };
-    let _ = Parser::new_from_str(source).load(&mut locator, false);
-    locator.best
-}
-
-/// A container being walked, and how far along it the walk is.
-enum Frame {
-    Seq { next_index: usize, on_path: bool },
-    Map { expecting_key: bool, key: Option<String>, on_path: bool },
-}
-
-struct Locator<'p> {
-    path: &'p [Step<'p>],
-    stack: Vec<Frame>,
-    best: (usize, usize),
-    depth_matched: usize,
-    done: bool,
-}
-
-impl Locator<'_> {
-    /// Called when a node (scalar or container) starts at `mark`; returns
-    /// whether this node lies on the searched path.
-    fn enter_node(&mut self, mark: Marker) -> bool {
-        let depth = self.stack.len();
-        let on_path = match self.stack.last_mut() {
-            None => true,
-            Some(Frame::Seq { next_index, on_path }) => {
-                let index = *next_index;
-                *next_index += 1;
-                *on_path
-                    && matches!(self.path.get(depth - 1), Some(Step::Index(i)) if *i == index)
-            }
-            Some(Frame::Map { expecting_key, key, on_path }) => {
-                *expecting_key = true;
-                *on_path
-                    && matches!((self.path.get(depth - 1), key.as_deref()), (Some(Step::Key(k)), Some(actual)) if *k == actual)
-            }
+    let mut best = node.at();
+    for step in path {
+        let next = match (step, node) {
+            (Step::Key(k), Node::Map(_, entries)) => entries
+                .iter()
+                .find(|(key, _, _)| key == k)
+                .map(|(_, key_at, value)| (*key_at, value)),
+            (Step::Index(i), Node::Seq(_, items)) => items.get(*i).map(|item| (item.at(), item)),
+            _ => None,
         };
-        if on_path && depth >= self.depth_matched {
-            self.depth_matched = depth;
-            self.best = (mark.line().max(1), mark.col() + 1);
-            if depth == self.path.len() {
-                self.done = true;
+        match next {
+            Some((at, child)) => {
+                best = at;
+                node = child;
             }
+            None => break,
         }
-        on_path
+    }
+    best
+}
+
+/// A YAML document as a tree of positions (1-based line, column).
+enum Node {
+    Scalar((usize, usize)),
+    Seq((usize, usize), Vec<Node>),
+    Map((usize, usize), Vec<(String, (usize, usize), Node)>),
+}
+
+impl Node {
+    /// Where the node starts. yaml-rust2 marks a block mapping where its
+    /// first `:` is, so a map starts at its first key instead.
+    fn at(&self) -> (usize, usize) {
+        match self {
+            Node::Map(at, entries) => entries
+                .first()
+                .map_or(*at, |(_, key_at, _)| (*key_at).min(*at)),
+            Node::Scalar(at) | Node::Seq(at, _) => *at,
+        }
     }
 }
 
-impl MarkedEventReceiver for Locator<'_> {
-    fn on_event(&mut self, event: Event, mark: Marker) {
-        if self.done {
-            return;
-        }
-        match event {
-            Event::Scalar(value, ..) => {
-                let depth = self.stack.len();
-                let path = self.path;
-                let mut key_mark = None;
-                if let Some(Frame::Map { expecting_key, key, on_path }) = self.stack.last_mut() {
-                    if *expecting_key {
-                        // A key on the path points at itself: `quote:` is where
-                        // the reader looks, even before the value.
-                        if *on_path && matches!(path.get(depth - 1), Some(Step::Key(k)) if *k == value) {
-                            key_mark = Some(mark);
-                        }
-                        *key = Some(value);
-                        *expecting_key = false;
-                        if let Some(mark) = key_mark {
-                            if depth >= self.depth_matched {
-                                self.best = (mark.line().max(1), mark.col() + 1);
-                                self.depth_matched = depth;
-                            }
-                        }
-                        return;
-                    }
+/// Builds the [`Node`] tree from parser events. A map under construction
+/// keeps its pending key until the value arrives.
+/// A key waiting for its value: its text and position.
+type PendingKey = Option<(String, (usize, usize))>;
+
+#[derive(Default)]
+struct TreeBuilder {
+    stack: Vec<(Node, PendingKey)>,
+    root: Option<Node>,
+}
+
+impl TreeBuilder {
+    fn add(&mut self, node: Node, key_text: Option<String>) {
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
                 }
-                self.enter_node(mark);
             }
-            Event::Alias(_) => {
-                self.enter_node(mark);
-            }
-            Event::SequenceStart(..) => {
-                let on_path = self.enter_node(mark);
-                self.stack.push(Frame::Seq { next_index: 0, on_path });
-            }
-            Event::MappingStart(..) => {
-                let on_path = self.enter_node(mark);
-                self.stack.push(Frame::Map { expecting_key: true, key: None, on_path });
-            }
+            Some((Node::Seq(_, items), _)) => items.push(node),
+            Some((Node::Map(_, entries), pending)) => match pending.take() {
+                Some((key, key_at)) => entries.push((key, key_at, node)),
+                // This node is a key: remember it until its value comes.
+                None => *pending = Some((key_text.unwrap_or_default(), node.at())),
+            },
+            Some((Node::Scalar(_), _)) => {}
+        }
+    }
+}
+
+impl MarkedEventReceiver for TreeBuilder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        let at = (mark.line().max(1), mark.col() + 1);
+        match event {
+            Event::Scalar(value, ..) => self.add(Node::Scalar(at), Some(value)),
+            Event::Alias(_) => self.add(Node::Scalar(at), None),
+            Event::SequenceStart(..) => self.stack.push((Node::Seq(at, Vec::new()), None)),
+            Event::MappingStart(..) => self.stack.push((Node::Map(at, Vec::new()), None)),
             Event::SequenceEnd | Event::MappingEnd => {
-                self.stack.pop();
+                if let Some((node, _)) = self.stack.pop() {
+                    self.add(node, None);
+                }
             }
             _ => {}
         }
@@ -263,13 +266,22 @@ mod tests {
     #[test]
     fn locates_entries_and_fields() {
         assert_eq!(locate(SIDECAR, &[Step::Key("claims")]), (4, 1));
-        assert_eq!(locate(SIDECAR, &[Step::Key("claims"), Step::Index(1)]), (7, 5));
         assert_eq!(
-            locate(SIDECAR, &[Step::Key("claims"), Step::Index(1), Step::Key("quote")]),
+            locate(SIDECAR, &[Step::Key("claims"), Step::Index(1)]),
+            (7, 5)
+        );
+        assert_eq!(
+            locate(
+                SIDECAR,
+                &[Step::Key("claims"), Step::Index(1), Step::Key("quote")]
+            ),
             (8, 5)
         );
         assert_eq!(
-            locate(SIDECAR, &[Step::Key("mentions"), Step::Index(0), Step::Key("person")]),
+            locate(
+                SIDECAR,
+                &[Step::Key("mentions"), Step::Index(0), Step::Key("person")]
+            ),
             (3, 5)
         );
     }
@@ -277,7 +289,10 @@ mod tests {
     #[test]
     fn missing_path_falls_back_to_deepest_ancestor() {
         assert_eq!(
-            locate(SIDECAR, &[Step::Key("claims"), Step::Index(1), Step::Key("nope")]),
+            locate(
+                SIDECAR,
+                &[Step::Key("claims"), Step::Index(1), Step::Key("nope")]
+            ),
             (7, 5)
         );
         assert_eq!(locate("::: [", &[Step::Key("x")]), (1, 1));
@@ -303,7 +318,8 @@ mod tests {
 
     #[test]
     fn wrong_type_and_syntax_errors_are_named() {
-        let d = parse::<Vec<Entry>>("- quote: a\n  value: many\n", Path::new("x.yaml"), 0).unwrap_err();
+        let d =
+            parse::<Vec<Entry>>("- quote: a\n  value: many\n", Path::new("x.yaml"), 0).unwrap_err();
         assert_eq!(d.code, "wrong-type");
         assert_eq!(d.location.unwrap().line, 2);
         let d = parse::<Vec<Entry>>("- quote: \"a\n", Path::new("x.yaml"), 3).unwrap_err();

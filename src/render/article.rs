@@ -81,7 +81,11 @@ pub fn article_page<'a>(
             passage: m.passage,
             kind: "mention",
             label: "Refers to",
-            html: format!("<a href=\"{root}{}\">{}</a>{role}", person_href(dossier, m.person), escape(&person.person.name)),
+            html: format!(
+                "<a href=\"{root}{}\">{}</a>{role}",
+                person_href(dossier, m.person),
+                escape(&person.person.name)
+            ),
             sidenote: None,
         });
     }
@@ -91,7 +95,11 @@ pub fn article_page<'a>(
             passage: q.passage,
             kind: "quote",
             label: "Quote",
-            html: format!("spoken by <a href=\"{root}{}\">{}</a>", person_href(dossier, q.speaker), escape(&person.person.name)),
+            html: format!(
+                "spoken by <a href=\"{root}{}\">{}</a>",
+                person_href(dossier, q.speaker),
+                escape(&person.person.name)
+            ),
             sidenote: None,
         });
     }
@@ -126,7 +134,8 @@ pub fn article_page<'a>(
             sidenote: Some(super::views::plain_text(&n.text)),
         });
     }
-    let article_flags: Vec<&FlagView> = analysis.by_article[ix].iter().map(|&f| &flags[f]).collect();
+    let article_flags: Vec<&FlagView> =
+        analysis.by_article[ix].iter().map(|&f| &flags[f]).collect();
     for &f in &analysis.by_article[ix] {
         let flag = &analysis.flags[f];
         for p in flag.passages.iter().filter(|p| p.article == ix) {
@@ -134,7 +143,11 @@ pub fn article_page<'a>(
                 passage: p.passage,
                 kind: "flag",
                 label: "Inconsistency",
-                html: format!("{} <a href=\"#{}\">details</a>", escape(&flag.message), flag.id),
+                html: format!(
+                    "{} <a href=\"#{}\">details</a>",
+                    escape(&flag.message),
+                    flag.id
+                ),
                 sidenote: Some(flag.message.clone()),
             });
         }
@@ -154,7 +167,12 @@ pub fn article_page<'a>(
             label: p.label,
             html: p.html.clone(),
             text: passage.text.clone(),
-            original: a.article.front.url.as_deref().map(|u| text_fragment_url(u, &passage.text)),
+            original: a
+                .article
+                .front
+                .url
+                .as_deref()
+                .map(|u| text_fragment_url(u, &passage.text)),
         });
     }
 
@@ -174,13 +192,21 @@ pub fn article_page<'a>(
         for &i in entries {
             let n = i + 1;
             let p = &pending[i];
-            let text = if p.kind == "flag" { format!("!{n}") } else { n.to_string() };
+            let text = if p.kind == "flag" {
+                format!("!{n}")
+            } else {
+                n.to_string()
+            };
             after.push_str(&format!(
                 "<a href=\"#ann-{n}\" id=\"ref-{n}\" class=\"ref ref-{}\" aria-label=\"{} {n}\">[{text}]</a>",
                 p.kind, p.label
             ));
             if let Some(note) = &p.sidenote {
-                let class = if p.kind == "flag" { "sidenote flag-note" } else { "sidenote" };
+                let class = if p.kind == "flag" {
+                    "sidenote flag-note"
+                } else {
+                    "sidenote"
+                };
                 sidenotes.push_str(&format!(
                     "<span class=\"{class}\" aria-hidden=\"true\"><span class=\"n\">{text}</span> {}</span>",
                     escape(note)
@@ -199,7 +225,13 @@ pub fn article_page<'a>(
             // A flagged name is a link; its marker rides on a mark of its own.
             PassageShape::NameLink(_) => format!("{}-mark", passage.anchor),
         };
-        deco.marks.push(Mark { span: passage.span, id, class, title: Some(title), after });
+        deco.marks.push(Mark {
+            span: passage.span,
+            id,
+            class,
+            title: Some(title),
+            after,
+        });
     }
     let mut people_named: Vec<usize> = Vec::new();
     for (ix_p, passage) in a.passages.iter().enumerate() {
@@ -213,7 +245,11 @@ pub fn article_page<'a>(
                 span: passage.span,
                 href: format!("{root}{}", person_href(dossier, person)),
                 id: passage.anchor.clone(),
-                class: if variant { "person variant".into() } else { "person".into() },
+                class: if variant {
+                    "person variant".into()
+                } else {
+                    "person".into()
+                },
                 title: Some(if variant {
                     format!("{} (spelled differently here)", entry.person.name)
                 } else {
@@ -229,7 +265,10 @@ pub fn article_page<'a>(
     }
     let people = people_named
         .into_iter()
-        .map(|p| Link { href: person_href(dossier, p), text: dossier.people[p].person.name.clone() })
+        .map(|p| Link {
+            href: person_href(dossier, p),
+            text: dossier.people[p].person.name.clone(),
+        })
         .collect();
 
     let front = &a.article.front;

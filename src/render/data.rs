@@ -134,7 +134,11 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis) -> Vec<u8> {
                 .map(|at| {
                     let article = &dossier.articles[at.article];
                     let passage = article.passage(article.quotes[at.entry].passage);
-                    PassageJson { article: article.slug(), quote: &passage.text, anchor: &passage.anchor }
+                    PassageJson {
+                        article: article.slug(),
+                        quote: &passage.text,
+                        anchor: &passage.anchor,
+                    }
                 })
                 .collect(),
         })
@@ -150,7 +154,11 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis) -> Vec<u8> {
             unit: entry.claim.unit.as_deref(),
             page: claim_href(dossier, c),
             verdict: entry.claim.verdict.as_ref().map(|v| v.rating.as_str()),
-            contradicts: entry.contradicts.iter().map(|&o| dossier.claims[o].claim.id.as_str()).collect(),
+            contradicts: entry
+                .contradicts
+                .iter()
+                .map(|&o| dossier.claims[o].claim.id.as_str())
+                .collect(),
             assertions: dossier.index.assertions_of[c]
                 .iter()
                 .map(|at| {
@@ -178,15 +186,27 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis) -> Vec<u8> {
             kind: f.kind.as_deref(),
             severity: f.level.as_str(),
             message: &f.message,
-            people: f.people.iter().map(|&p| dossier.people[p].id.as_str()).collect(),
-            claims: f.claims.iter().map(|&c| dossier.claims[c].claim.id.as_str()).collect(),
+            people: f
+                .people
+                .iter()
+                .map(|&p| dossier.people[p].id.as_str())
+                .collect(),
+            claims: f
+                .claims
+                .iter()
+                .map(|&c| dossier.claims[c].claim.id.as_str())
+                .collect(),
             passages: f
                 .passages
                 .iter()
                 .map(|p| {
                     let article = &dossier.articles[p.article];
                     let passage = article.passage(p.passage);
-                    PassageJson { article: article.slug(), quote: &passage.text, anchor: &passage.anchor }
+                    PassageJson {
+                        article: article.slug(),
+                        quote: &passage.text,
+                        anchor: &passage.anchor,
+                    }
                 })
                 .collect(),
         })
@@ -206,8 +226,19 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis) -> Vec<u8> {
 /// `annotations.jsonld`: every sidecar annotation as a W3C Web Annotation with
 /// a TextQuoteSelector on the article page.
 pub fn annotations_jsonld(dossier: &Dossier) -> Vec<u8> {
-    let base = dossier.config.base_url.as_deref().unwrap_or("").trim_end_matches('/');
-    let page_url = |href: &str| if base.is_empty() { href.to_owned() } else { format!("{base}/{href}") };
+    let base = dossier
+        .config
+        .base_url
+        .as_deref()
+        .unwrap_or("")
+        .trim_end_matches('/');
+    let page_url = |href: &str| {
+        if base.is_empty() {
+            href.to_owned()
+        } else {
+            format!("{base}/{href}")
+        }
+    };
     let mut items: Vec<Value> = Vec::new();
     for (ix, a) in dossier.articles.iter().enumerate() {
         let source = page_url(&article_href(dossier, ix));
@@ -220,7 +251,12 @@ pub fn annotations_jsonld(dossier: &Dossier) -> Vec<u8> {
             })
         };
         let id = |kind: &str, n: usize| format!("{source}#{kind}-{n}");
-        for (n, m) in a.mentions.iter().enumerate().filter(|(_, m)| a.passage(m.passage).shape == PassageShape::Mark) {
+        for (n, m) in a
+            .mentions
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| a.passage(m.passage).shape == PassageShape::Mark)
+        {
             items.push(json!({"id": id("mention", n), "type": "Annotation", "motivation": "identifying",
                 "body": {"type": "SpecificResource", "source": page_url(&person_href(dossier, m.person))}, "target": target(m.passage)}));
         }
@@ -259,25 +295,64 @@ pub fn annotations_jsonld(dossier: &Dossier) -> Vec<u8> {
 /// Per article it holds the title, outlet, date and the names of the people
 /// it mentions, not the full text, to keep it small at 10,000 articles.
 pub fn search_index(dossier: &Dossier) -> Vec<u8> {
-    let mut entries: Vec<Value> = Vec::with_capacity(dossier.articles.len() + dossier.people.len() + dossier.claims.len());
+    let mut entries: Vec<Value> =
+        Vec::with_capacity(dossier.articles.len() + dossier.people.len() + dossier.claims.len());
     for (ix, a) in dossier.articles.iter().enumerate() {
         let f = &a.article.front;
-        let mut names: Vec<&str> = a.mentions.iter().map(|m| dossier.people[m.person].person.name.as_str()).collect();
+        let mut names: Vec<&str> = a
+            .mentions
+            .iter()
+            .map(|m| dossier.people[m.person].person.name.as_str())
+            .collect();
         names.sort_unstable();
         names.dedup();
-        entries.push(json!(["a", f.title, article_href(dossier, ix), format!("{} · {}", f.outlet, f.published), names.join(" ")]));
+        entries.push(json!([
+            "a",
+            f.title,
+            article_href(dossier, ix),
+            format!("{} · {}", f.outlet, f.published),
+            names.join(" ")
+        ]));
     }
     for (p, entry) in dossier.people.iter().enumerate() {
         let person = &entry.person;
-        let keywords = person.aliases.iter().chain(&person.variants).cloned().collect::<Vec<_>>().join(" ");
-        let detail = person.summary.as_deref().map(super::views::plain_text).unwrap_or_default();
-        entries.push(json!(["p", person.name, person_href(dossier, p), detail, keywords]));
+        let keywords = person
+            .aliases
+            .iter()
+            .chain(&person.variants)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let detail = person
+            .summary
+            .as_deref()
+            .map(super::views::plain_text)
+            .unwrap_or_default();
+        entries.push(json!([
+            "p",
+            person.name,
+            person_href(dossier, p),
+            detail,
+            keywords
+        ]));
     }
     for c in 0..dossier.claims.len() {
-        entries.push(json!(["c", claim_text(dossier, c), claim_href(dossier, c), dossier.claims[c].claim.kind.as_str(), dossier.claims[c].claim.id.as_str()]));
+        entries.push(json!([
+            "c",
+            claim_text(dossier, c),
+            claim_href(dossier, c),
+            dossier.claims[c].claim.kind.as_str(),
+            dossier.claims[c].claim.id.as_str()
+        ]));
     }
     for o in &dossier.index.outlets {
-        entries.push(json!(["o", o.name, format!("outlets/{}.html", o.slug), format!("{} articles", o.articles.len()), ""]));
+        entries.push(json!([
+            "o",
+            o.name,
+            format!("outlets/{}.html", o.slug),
+            format!("{} articles", o.articles.len()),
+            ""
+        ]));
     }
     let mut out = b"window.DOSSIER_SEARCH=".to_vec();
     serde_json::to_writer(&mut out, &entries).expect("JSON of plain data");
@@ -287,10 +362,19 @@ pub fn search_index(dossier: &Dossier) -> Vec<u8> {
 
 /// `sitemap.xml` of every page, with absolute URLs when `base_url` is set.
 pub fn sitemap(dossier: &Dossier, pages: &[String]) -> Vec<u8> {
-    let base = dossier.config.base_url.as_deref().unwrap_or("").trim_end_matches('/');
+    let base = dossier
+        .config
+        .base_url
+        .as_deref()
+        .unwrap_or("")
+        .trim_end_matches('/');
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for page in pages {
-        let loc = if base.is_empty() { page.clone() } else { format!("{base}/{page}") };
+        let loc = if base.is_empty() {
+            page.clone()
+        } else {
+            format!("{base}/{page}")
+        };
         out.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&loc)));
     }
     out.push_str("</urlset>\n");
@@ -299,8 +383,19 @@ pub fn sitemap(dossier: &Dossier, pages: &[String]) -> Vec<u8> {
 
 /// `feed.xml`: an Atom feed of the articles, newest first.
 pub fn feed(dossier: &Dossier) -> Vec<u8> {
-    let base = dossier.config.base_url.as_deref().unwrap_or("").trim_end_matches('/');
-    let url = |href: &str| if base.is_empty() { href.to_owned() } else { format!("{base}/{href}") };
+    let base = dossier
+        .config
+        .base_url
+        .as_deref()
+        .unwrap_or("")
+        .trim_end_matches('/');
+    let url = |href: &str| {
+        if base.is_empty() {
+            href.to_owned()
+        } else {
+            format!("{base}/{href}")
+        }
+    };
     let mut order: Vec<usize> = (0..dossier.articles.len()).collect();
     order.sort_by_key(|&a| std::cmp::Reverse(dossier.articles[a].article.front.published));
     let updated = order

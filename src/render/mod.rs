@@ -37,7 +37,10 @@ pub struct RenderStats {
 /// Whether a URL from the dossier may become an `href`: http(s), mailto or
 /// relative; never `javascript:`, `data:` or other schemes.
 pub fn safe_url(url: &str) -> bool {
-    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
     let lower = cleaned.to_ascii_lowercase();
     match lower.find(':') {
         Some(colon) if !lower[..colon].contains(['/', '?', '#']) => {
@@ -73,7 +76,14 @@ struct Renderer<'a> {
 
 impl Renderer<'_> {
     /// Renders `template` with `page` and writes it at `path`.
-    fn page<T: Serialize>(&self, template: &str, path: &str, section: &str, lang_dir: Option<(&str, &str)>, page: T) -> Result<(), Diagnostic> {
+    fn page<T: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        section: &str,
+        lang_dir: Option<(&str, &str)>,
+        page: T,
+    ) -> Result<(), Diagnostic> {
         let root = if path.contains('/') { "../" } else { "" };
         let (lang, dir) = lang_dir.unwrap_or((&self.site.language, "ltr"));
         let frame = Frame {
@@ -86,7 +96,11 @@ impl Renderer<'_> {
             page,
         };
         let context = Context::from_serialize(&frame).map_err(|e| template_error(template, &e))?;
-        let html = self.theme.tera.render(template, &context).map_err(|e| template_error(template, &e))?;
+        let html = self
+            .theme
+            .tera
+            .render(template, &context)
+            .map_err(|e| template_error(template, &e))?;
         self.write(path, html.as_bytes())?;
         self.pages.fetch_add(1, Ordering::Relaxed);
         (self.on_page)();
@@ -104,8 +118,13 @@ impl Renderer<'_> {
 }
 
 fn template_error(template: &str, err: &tera::Error) -> Diagnostic {
-    Diagnostic::error("template", format!("rendering {template} failed: {}", theme::error_chain(err)))
-        .with_hint(format!("check the variables {template} uses against the page's context (docs/theming.md)"))
+    Diagnostic::error(
+        "template",
+        format!("rendering {template} failed: {}", theme::error_chain(err)),
+    )
+    .with_hint(format!(
+        "check the variables {template} uses against the page's context (docs/theming.md)"
+    ))
 }
 
 /// Renders the whole site into `staging`. `on_page` is called after each page
@@ -144,8 +163,15 @@ pub fn render(
         .into_par_iter()
         .map(|ix| {
             let a = &dossier.articles[ix];
-            let page = article::article_page(dossier, analysis, &flags, ix, outlet_of_article[ix].clone());
-            r.page("article.html", &format!("articles/{}.html", a.slug()), "articles", Some((&a.lang, a.dir)), page)
+            let page =
+                article::article_page(dossier, analysis, &flags, ix, outlet_of_article[ix].clone());
+            r.page(
+                "article.html",
+                &format!("articles/{}.html", a.slug()),
+                "articles",
+                Some((&a.lang, a.dir)),
+                page,
+            )
         })
         .collect();
     collect(results, &mut errors);
@@ -153,7 +179,13 @@ pub fn render(
         .into_par_iter()
         .map(|p| {
             let page = pages::person_page(dossier, analysis, &flags, &claims_about, p);
-            r.page("person.html", &views::person_href(dossier, p), "people", None, page)
+            r.page(
+                "person.html",
+                &views::person_href(dossier, p),
+                "people",
+                None,
+                page,
+            )
         })
         .collect();
     collect(results, &mut errors);
@@ -161,7 +193,13 @@ pub fn render(
         .into_par_iter()
         .map(|c| {
             let page = pages::claim_page(dossier, analysis, &flags, c);
-            r.page("claim.html", &views::claim_href(dossier, c), "claims", None, page)
+            r.page(
+                "claim.html",
+                &views::claim_href(dossier, c),
+                "claims",
+                None,
+                page,
+            )
         })
         .collect();
     collect(results, &mut errors);
@@ -174,8 +212,16 @@ pub fn render(
             struct OutletPage {
                 outlet: pages::OutletView,
             }
-            let page = OutletPage { outlet: pages::outlet_page(dossier, analysis, o) };
-            r.page("outlet.html", &format!("outlets/{}.html", o.slug), "outlets", None, page)
+            let page = OutletPage {
+                outlet: pages::outlet_page(dossier, analysis, o),
+            };
+            r.page(
+                "outlet.html",
+                &format!("outlets/{}.html", o.slug),
+                "outlets",
+                None,
+                page,
+            )
         })
         .collect();
     collect(results, &mut errors);
@@ -184,9 +230,27 @@ pub fn render(
     for (path, section, list) in pages::list_pages(dossier, analysis) {
         singles.push(r.page("list.html", path, section, None, list));
     }
-    singles.push(r.page("index.html", "index.html", "", None, pages::index_page(dossier, analysis, &flags)));
-    singles.push(r.page("inconsistencies.html", "inconsistencies.html", "inconsistencies", None, pages::inconsistencies_page(&flags)));
-    singles.push(r.page("timeline.html", "timeline.html", "timeline", None, pages::timeline_page(dossier)));
+    singles.push(r.page(
+        "index.html",
+        "index.html",
+        "",
+        None,
+        pages::index_page(dossier, analysis, &flags),
+    ));
+    singles.push(r.page(
+        "inconsistencies.html",
+        "inconsistencies.html",
+        "inconsistencies",
+        None,
+        pages::inconsistencies_page(&flags),
+    ));
+    singles.push(r.page(
+        "timeline.html",
+        "timeline.html",
+        "timeline",
+        None,
+        pages::timeline_page(dossier),
+    ));
     singles.push(r.page("search.html", "search.html", "search", None, ()));
     singles.push(not_found_page(&r));
     collect(singles, &mut errors);
@@ -204,19 +268,30 @@ pub fn render(
     let sitemap_pages = page_list(dossier);
     files.push(r.write("sitemap.xml", &data::sitemap(dossier, &sitemap_pages)));
     collect(files, &mut errors);
-    for (from, into) in [(theme.static_dir.clone(), "static"), (Some(root_dir.join("content/static")), "static")] {
-        let Some(from) = from.filter(|f| f.is_dir()) else { continue };
+    for (from, into) in [
+        (theme.static_dir.clone(), "static"),
+        (Some(root_dir.join("content/static")), "static"),
+    ] {
+        let Some(from) = from.filter(|f| f.is_dir()) else {
+            continue;
+        };
         match staging.copy_tree(&from, into) {
             Ok(n) => {
                 r.files.fetch_add(n, Ordering::Relaxed);
             }
-            Err(e) => errors.push(Diagnostic::error("write-failed", format!("cannot copy {}: {e}", from.display()))),
+            Err(e) => errors.push(Diagnostic::error(
+                "write-failed",
+                format!("cannot copy {}: {e}", from.display()),
+            )),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(RenderStats { pages: r.pages.load(Ordering::Relaxed), files: r.files.load(Ordering::Relaxed) })
+    Ok(RenderStats {
+        pages: r.pages.load(Ordering::Relaxed),
+        files: r.files.load(Ordering::Relaxed),
+    })
 }
 
 /// The 404 page is served by hosts at any path, so its links are absolute
@@ -224,9 +299,22 @@ pub fn render(
 fn not_found_page(r: &Renderer<'_>) -> Result<(), Diagnostic> {
     match &r.site.base_url {
         Some(base) => {
-            let frame = Frame { site: &r.site, root: base, section: "", lang: &r.site.language, dir: "ltr", canonical: None, page: () };
-            let context = Context::from_serialize(&frame).map_err(|e| template_error("404.html", &e))?;
-            let html = r.theme.tera.render("404.html", &context).map_err(|e| template_error("404.html", &e))?;
+            let frame = Frame {
+                site: &r.site,
+                root: base,
+                section: "",
+                lang: &r.site.language,
+                dir: "ltr",
+                canonical: None,
+                page: (),
+            };
+            let context =
+                Context::from_serialize(&frame).map_err(|e| template_error("404.html", &e))?;
+            let html = r
+                .theme
+                .tera
+                .render("404.html", &context)
+                .map_err(|e| template_error("404.html", &e))?;
             r.write("404.html", html.as_bytes())?;
             r.pages.fetch_add(1, Ordering::Relaxed);
             Ok(())
@@ -246,14 +334,29 @@ fn outlet_hrefs(dossier: &Dossier) -> Vec<String> {
 }
 
 fn page_list(dossier: &Dossier) -> Vec<String> {
-    let mut pages: Vec<String> = ["index.html", "articles.html", "people.html", "claims.html", "outlets.html", "inconsistencies.html", "timeline.html", "search.html"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut pages: Vec<String> = [
+        "index.html",
+        "articles.html",
+        "people.html",
+        "claims.html",
+        "outlets.html",
+        "inconsistencies.html",
+        "timeline.html",
+        "search.html",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     pages.extend((0..dossier.articles.len()).map(|a| views::article_href(dossier, a)));
     pages.extend((0..dossier.people.len()).map(|p| views::person_href(dossier, p)));
     pages.extend((0..dossier.claims.len()).map(|c| views::claim_href(dossier, c)));
-    pages.extend(dossier.index.outlets.iter().map(|o| format!("outlets/{}.html", o.slug)));
+    pages.extend(
+        dossier
+            .index
+            .outlets
+            .iter()
+            .map(|o| format!("outlets/{}.html", o.slug)),
+    );
     pages
 }
 

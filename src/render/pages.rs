@@ -127,10 +127,19 @@ pub fn person_page<'a>(
         person: PersonView {
             id: entry.id.to_string(),
             name: person.name.clone(),
-            summary_html: person.summary.as_deref().map(markdown_to_html).unwrap_or_default(),
+            summary_html: person
+                .summary
+                .as_deref()
+                .map(markdown_to_html)
+                .unwrap_or_default(),
             aliases: person.aliases.clone(),
             variants: person.variants.clone(),
-            links: person.links.iter().filter(|l| super::safe_url(l)).cloned().collect(),
+            links: person
+                .links
+                .iter()
+                .filter(|l| super::safe_url(l))
+                .cloned()
+                .collect(),
             roles: person
                 .roles
                 .iter()
@@ -155,7 +164,10 @@ pub fn person_page<'a>(
         quotes,
         claims: claims_about[p]
             .iter()
-            .map(|&c| Link { href: claim_href(dossier, c), text: claim_text(dossier, c) })
+            .map(|&c| Link {
+                href: claim_href(dossier, c),
+                text: claim_text(dossier, c),
+            })
             .collect(),
         flags: analysis.by_person[p].iter().map(|&f| &flags[f]).collect(),
     }
@@ -217,10 +229,18 @@ pub struct ClaimPage<'a> {
     pub flags: Vec<&'a FlagView>,
 }
 
-pub fn claim_page<'a>(dossier: &Dossier, analysis: &Analysis, flags: &'a [FlagView], c: ClaimIx) -> ClaimPage<'a> {
+pub fn claim_page<'a>(
+    dossier: &Dossier,
+    analysis: &Analysis,
+    flags: &'a [FlagView],
+    c: ClaimIx,
+) -> ClaimPage<'a> {
     let entry = &dossier.claims[c];
     let claim = &entry.claim;
-    let link = |c: ClaimIx| Link { href: claim_href(dossier, c), text: claim_text(dossier, c) };
+    let link = |c: ClaimIx| Link {
+        href: claim_href(dossier, c),
+        text: claim_text(dossier, c),
+    };
     let assertions: Vec<AssertionView> = dossier.index.assertions_of[c]
         .iter()
         .map(|at| {
@@ -272,7 +292,11 @@ pub fn claim_page<'a>(dossier: &Dossier, analysis: &Analysis, flags: &'a [FlagVi
     ClaimPage {
         claim: ClaimView {
             id: claim.id.to_string(),
-            statement_html: markdown_to_html(if claim.statement.is_empty() { claim.id.as_str() } else { &claim.statement }),
+            statement_html: markdown_to_html(if claim.statement.is_empty() {
+                claim.id.as_str()
+            } else {
+                &claim.statement
+            }),
             kind: claim.kind.as_str(),
             unit: claim.unit.clone(),
             verdict: claim.verdict.as_ref().map(|v| VerdictView {
@@ -282,10 +306,16 @@ pub fn claim_page<'a>(dossier: &Dossier, analysis: &Analysis, flags: &'a [FlagVi
             about: entry
                 .about
                 .iter()
-                .map(|&p| Link { href: person_href(dossier, p), text: dossier.people[p].person.name.clone() })
+                .map(|&p| Link {
+                    href: person_href(dossier, p),
+                    text: dossier.people[p].person.name.clone(),
+                })
                 .collect(),
             contradicts: entry.contradicts.iter().map(|&c| link(c)).collect(),
-            sum: entry.total.map(|t| SumView { total: link(t), parts: entry.parts.iter().map(|&p| link(p)).collect() }),
+            sum: entry.total.map(|t| SumView {
+                total: link(t),
+                parts: entry.parts.iter().map(|&p| link(p)).collect(),
+            }),
             review_json,
         },
         assertions,
@@ -301,7 +331,12 @@ pub struct OutletView {
 }
 
 pub fn outlet_page(dossier: &Dossier, analysis: &Analysis, outlet: &Outlet) -> OutletView {
-    let articles: Vec<ArticleItem> = outlet.articles.iter().rev().map(|&a| article_item(dossier, analysis, a)).collect();
+    let articles: Vec<ArticleItem> = outlet
+        .articles
+        .iter()
+        .rev()
+        .map(|&a| article_item(dossier, analysis, a))
+        .collect();
     OutletView {
         name: outlet.name.clone(),
         flags: articles.iter().map(|a| a.flags).sum(),
@@ -325,10 +360,16 @@ pub struct ListPage {
     pub items: Vec<ListItem>,
 }
 
-pub fn list_pages(dossier: &Dossier, analysis: &Analysis) -> Vec<(&'static str, &'static str, ListPage)> {
+pub fn list_pages(
+    dossier: &Dossier,
+    analysis: &Analysis,
+) -> Vec<(&'static str, &'static str, ListPage)> {
     let mut articles: Vec<usize> = (0..dossier.articles.len()).collect();
     articles.sort_by(|&a, &b| {
-        let (fa, fb) = (&dossier.articles[a].article.front, &dossier.articles[b].article.front);
+        let (fa, fb) = (
+            &dossier.articles[a].article.front,
+            &dossier.articles[b].article.front,
+        );
         (fb.published, &fa.title).cmp(&(fa.published, &fb.title))
     });
     let article_items = articles
@@ -336,7 +377,12 @@ pub fn list_pages(dossier: &Dossier, analysis: &Analysis) -> Vec<(&'static str, 
         .map(|a| {
             let item = article_item(dossier, analysis, a);
             ListItem {
-                meta: format!("{} · {}{}", item.outlet, item.published, if item.estimated { " (est.)" } else { "" }),
+                meta: format!(
+                    "{} · {}{}",
+                    item.outlet,
+                    item.published,
+                    if item.estimated { " (est.)" } else { "" }
+                ),
                 href: item.href,
                 text: item.title,
                 flags: item.flags,
@@ -372,7 +418,11 @@ pub fn list_pages(dossier: &Dossier, analysis: &Analysis) -> Vec<(&'static str, 
                     "{} · {n} source{}{}",
                     claim.kind.as_str(),
                     if n == 1 { "" } else { "s" },
-                    claim.verdict.as_ref().map(|v| format!(" · verdict: {}", v.rating.as_str())).unwrap_or_default()
+                    claim
+                        .verdict
+                        .as_ref()
+                        .map(|v| format!(" · verdict: {}", v.rating.as_str()))
+                        .unwrap_or_default()
                 ),
                 flags: analysis.by_claim[c].len(),
             }
@@ -385,15 +435,55 @@ pub fn list_pages(dossier: &Dossier, analysis: &Analysis) -> Vec<(&'static str, 
         .map(|o| ListItem {
             href: format!("outlets/{}.html", o.slug),
             text: o.name.clone(),
-            meta: format!("{} article{}", o.articles.len(), if o.articles.len() == 1 { "" } else { "s" }),
-            flags: o.articles.iter().map(|&a| analysis.by_article[a].len()).sum(),
+            meta: format!(
+                "{} article{}",
+                o.articles.len(),
+                if o.articles.len() == 1 { "" } else { "s" }
+            ),
+            flags: o
+                .articles
+                .iter()
+                .map(|&a| analysis.by_article[a].len())
+                .sum(),
         })
         .collect();
     vec![
-        ("articles.html", "articles", ListPage { heading: "Articles", intro: Some("Newest first.".into()), items: article_items }),
-        ("people.html", "people", ListPage { heading: "People", intro: None, items: people_items }),
-        ("claims.html", "claims", ListPage { heading: "Claims", intro: Some("Every checkable statement, with how many sources make it.".into()), items: claim_items }),
-        ("outlets.html", "outlets", ListPage { heading: "Outlets", intro: None, items: outlet_items }),
+        (
+            "articles.html",
+            "articles",
+            ListPage {
+                heading: "Articles",
+                intro: Some("Newest first.".into()),
+                items: article_items,
+            },
+        ),
+        (
+            "people.html",
+            "people",
+            ListPage {
+                heading: "People",
+                intro: None,
+                items: people_items,
+            },
+        ),
+        (
+            "claims.html",
+            "claims",
+            ListPage {
+                heading: "Claims",
+                intro: Some("Every checkable statement, with how many sources make it.".into()),
+                items: claim_items,
+            },
+        ),
+        (
+            "outlets.html",
+            "outlets",
+            ListPage {
+                heading: "Outlets",
+                intro: None,
+                items: outlet_items,
+            },
+        ),
     ]
 }
 
@@ -423,7 +513,11 @@ pub struct IndexPage<'a> {
     pub latest_articles: Vec<ArticleItem>,
 }
 
-pub fn index_page<'a>(dossier: &Dossier, analysis: &Analysis, flags: &'a [FlagView]) -> IndexPage<'a> {
+pub fn index_page<'a>(
+    dossier: &Dossier,
+    analysis: &Analysis,
+    flags: &'a [FlagView],
+) -> IndexPage<'a> {
     // The newest articles, and the flags that involve them.
     let mut order: Vec<usize> = (0..dossier.articles.len()).collect();
     order.sort_by_key(|&a| std::cmp::Reverse(dossier.articles[a].article.front.published));
@@ -447,7 +541,11 @@ pub fn index_page<'a>(dossier: &Dossier, analysis: &Analysis, flags: &'a [FlagVi
             flags: analysis.flags.len(),
         },
         latest_flags: latest_flags.into_iter().map(|f| &flags[f]).collect(),
-        latest_articles: order.into_iter().take(20).map(|a| article_item(dossier, analysis, a)).collect(),
+        latest_articles: order
+            .into_iter()
+            .take(20)
+            .map(|a| article_item(dossier, analysis, a))
+            .collect(),
     }
 }
 
@@ -478,7 +576,10 @@ pub fn inconsistencies_page<'a>(flags: &'a [FlagView]) -> InconsistenciesPage<'a
             }),
         }
     }
-    InconsistenciesPage { total: flags.len(), groups }
+    InconsistenciesPage {
+        total: flags.len(),
+        groups,
+    }
 }
 
 #[derive(Serialize)]
@@ -505,12 +606,22 @@ pub fn timeline_page(dossier: &Dossier) -> TimelinePage {
     let mut days: BTreeMap<chrono::NaiveDate, Vec<TimelineEntry>> = BTreeMap::new();
     for (ix, a) in dossier.articles.iter().enumerate() {
         let front = &a.article.front;
-        days.entry(front.published).or_default().push(TimelineEntry {
-            kind: "article",
-            href: article_href(dossier, ix),
-            text: front.title.clone(),
-            meta: format!("{}{}", front.outlet, if front.published_estimated { " (date estimated)" } else { "" }),
-        });
+        days.entry(front.published)
+            .or_default()
+            .push(TimelineEntry {
+                kind: "article",
+                href: article_href(dossier, ix),
+                text: front.title.clone(),
+                meta: format!(
+                    "{}{}",
+                    front.outlet,
+                    if front.published_estimated {
+                        " (date estimated)"
+                    } else {
+                        ""
+                    }
+                ),
+            });
     }
     for (c, ats) in dossier.index.assertions_of.iter().enumerate() {
         for at in ats {
@@ -521,7 +632,10 @@ pub fn timeline_page(dossier: &Dossier) -> TimelinePage {
                     kind: "event",
                     href: claim_href(dossier, c),
                     text: claim_text(dossier, c),
-                    meta: format!("according to {} ({})", article.article.front.outlet, article.article.front.published),
+                    meta: format!(
+                        "according to {} ({})",
+                        article.article.front.outlet, article.article.front.published
+                    ),
                 });
             }
         }

@@ -46,16 +46,32 @@ impl Theme {
         }
         let mut templates: Vec<(String, String, PathBuf)> = TEMPLATES
             .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string(), PathBuf::from(format!("(built-in theme) {n}"))))
+            .map(|(n, t)| {
+                (
+                    n.to_string(),
+                    t.to_string(),
+                    PathBuf::from(format!("(built-in theme) {n}")),
+                )
+            })
             .collect();
         let mut diagnostics = Vec::new();
         let template_dir = theme_dir.join("templates");
         if let Ok(entries) = std::fs::read_dir(&template_dir) {
-            let mut overrides: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+            let mut overrides: Vec<_> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect();
             overrides.sort();
             for path in overrides {
-                let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let relative = PathBuf::from("themes").join(name).join("templates").join(&file_name);
+                let file_name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let relative = PathBuf::from("themes")
+                    .join(name)
+                    .join("templates")
+                    .join(&file_name);
                 match crate::load::read_text(root, &relative) {
                     Ok(text) => match templates.iter_mut().find(|(n, ..)| *n == file_name) {
                         Some(slot) => *slot = (file_name, text, relative),
@@ -78,7 +94,9 @@ impl Theme {
             }
         }
         if diagnostics.is_empty() {
-            if let Err(err) = tera.add_raw_templates(templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
+            if let Err(err) =
+                tera.add_raw_templates(templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str())))
+            {
                 diagnostics.push(
                     Diagnostic::error("template", error_chain(&err))
                         .with_hint("check `{% extends %}`, `{% import %}` and `{% include %}` names against the files in the theme"),
@@ -124,7 +142,9 @@ fn template_diagnostic(err: &tera::Error, path: &Path, text: &str) -> Diagnostic
     let message = error_chain(err);
     // Tera's parser (pest) reports ` --> line:column`.
     let position = message.split("--> ").nth(1).and_then(|rest| {
-        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        let mut nums = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
         Some((nums.next()?.parse().ok()?, nums.next()?.parse().ok()?))
     });
     let summary = message
@@ -133,7 +153,11 @@ fn template_diagnostic(err: &tera::Error, path: &Path, text: &str) -> Diagnostic
         .unwrap_or(&message)
         .trim()
         .to_owned();
-    let detail = message.rsplit("= ").next().filter(|_| message.contains("= ")).map(str::trim);
+    let detail = message
+        .rsplit("= ")
+        .next()
+        .filter(|_| message.contains("= "))
+        .map(str::trim);
     let mut d = Diagnostic::error(
         "template",
         match detail {
@@ -165,7 +189,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("themes/mine/templates");
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("person.html"), "<h1>\n{{ person.name \n").unwrap();
+        std::fs::write(dir.join("person.html"), "<h1>\n{% if %}\n</h1>\n").unwrap();
         let errors = Theme::load(tmp.path(), Some("mine")).err().unwrap();
         assert_eq!(errors.len(), 1);
         let loc = errors[0].location.clone().unwrap();

@@ -23,7 +23,11 @@ impl SiteView {
         SiteView {
             title: config.title.clone(),
             language: config.language.clone(),
-            description_html: config.description.as_deref().map(markdown_to_html).unwrap_or_default(),
+            description_html: config
+                .description
+                .as_deref()
+                .map(markdown_to_html)
+                .unwrap_or_default(),
             base_url: config.base_url.as_ref().map(|u| {
                 if u.ends_with('/') {
                     u.clone()
@@ -68,13 +72,16 @@ pub fn claim_text(dossier: &Dossier, c: ClaimIx) -> String {
 
 /// Markdown to plain text: emphasis and link markup dropped.
 pub fn plain_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
+    use pulldown_cmark::{Event, Parser, TagEnd};
     let mut out = String::new();
     for event in Parser::new(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(_) if !out.ends_with(' ') && !out.is_empty() => out.push(' '),
+            // Blocks are separated by a space; inline markup is not.
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => out.push(' '),
             _ => {}
         }
     }
@@ -102,15 +109,21 @@ pub fn rule_label(rule: &str) -> &'static str {
 /// One sentence on what a rule checks, for the inconsistencies page.
 pub fn rule_explanation(rule: &str) -> &'static str {
     match rule {
-        "name-variant" => "A person is named by a spelling that differs from their name and from other sources.",
+        "name-variant" => {
+            "A person is named by a spelling that differs from their name and from other sources."
+        }
         "anachronism" => "The text gives someone a role they did not hold on the article's date.",
-        "quantity-conflict" => "Two sources give figures for the same quantity whose ranges do not overlap.",
+        "quantity-conflict" => {
+            "Two sources give figures for the same quantity whose ranges do not overlap."
+        }
         "sum-mismatch" => "Within one article, the parts do not add up to the total.",
         "date-conflict" => "Two sources date the same event differently.",
         "weekday-mismatch" => "A date falls on another weekday than the text names.",
         "stance-conflict" => "One source asserts what another denies.",
         "contradiction" => "Sources assert two claims that cannot both be true.",
-        "quote-wording" => "One speaker's words appear in two sources in nearly, but not exactly, the same form.",
+        "quote-wording" => {
+            "One speaker's words appear in two sources in nearly, but not exactly, the same form."
+        }
         "quote-attribution" => "The same words are attributed to different speakers.",
         "declared" => "Inconsistencies the editor found and explained that no rule computes.",
         _ => "",
@@ -142,7 +155,11 @@ pub struct FlagView {
 }
 
 pub fn flag_views(dossier: &Dossier, analysis: &Analysis) -> Vec<FlagView> {
-    analysis.flags.iter().map(|f| flag_view(dossier, f)).collect()
+    analysis
+        .flags
+        .iter()
+        .map(|f| flag_view(dossier, f))
+        .collect()
 }
 
 fn flag_view(dossier: &Dossier, flag: &Flag) -> FlagView {
@@ -163,7 +180,10 @@ fn flag_view(dossier: &Dossier, flag: &Flag) -> FlagView {
     let links = flag
         .claims
         .iter()
-        .map(|&c| Link { href: claim_href(dossier, c), text: format!("Claim: {}", claim_text(dossier, c)) })
+        .map(|&c| Link {
+            href: claim_href(dossier, c),
+            text: format!("Claim: {}", claim_text(dossier, c)),
+        })
         .chain(flag.people.iter().map(|&p| Link {
             href: person_href(dossier, p),
             text: dossier.people[p].person.name.clone(),
@@ -258,6 +278,13 @@ mod tests {
 
     #[test]
     fn plain_text_strips_markup() {
-        assert_eq!(plain_text("How *long* the [war](x) lasted"), "How long the war lasted");
+        assert_eq!(
+            plain_text("How *long* the [war](x) lasted"),
+            "How long the war lasted"
+        );
+        assert_eq!(
+            plain_text("Capital of **Qatar**.\n\nNext"),
+            "Capital of Qatar. Next"
+        );
     }
 }

@@ -35,7 +35,10 @@ struct ArticleResolver<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-pub(super) fn resolve_article(article: Article, lookups: &Lookups<'_>) -> (ResolvedArticle, Vec<Diagnostic>) {
+pub(super) fn resolve_article(
+    article: Article,
+    lookups: &Lookups<'_>,
+) -> (ResolvedArticle, Vec<Diagnostic>) {
     let body = Body::parse(&article.body);
     let mut r = ArticleResolver {
         lookups,
@@ -51,9 +54,16 @@ pub(super) fn resolve_article(article: Article, lookups: &Lookups<'_>) -> (Resol
     for (i, m) in sidecar.mentions.iter().enumerate() {
         let person = r.person(&m.person, "mentions", i, "person");
         let passage = r.anchor("mentions", i, m);
-        let (Some(person), Some(passage)) = (person, passage) else { continue };
+        let (Some(person), Some(passage)) = (person, passage) else {
+            continue;
+        };
         let role = m.role.as_deref().and_then(|title| r.role(person, title, i));
-        mentions.push(ResolvedMention { passage, person, form: None, role });
+        mentions.push(ResolvedMention {
+            passage,
+            person,
+            form: None,
+            role,
+        });
     }
 
     let mut quotes = Vec::new();
@@ -69,30 +79,59 @@ pub(super) fn resolve_article(article: Article, lookups: &Lookups<'_>) -> (Resol
     for (i, a) in sidecar.claims.iter().enumerate() {
         let claim = r.claim(&a.claim, i);
         let passage = r.anchor("claims", i, a);
-        let (Some(claim), Some(passage)) = (claim, passage) else { continue };
+        let (Some(claim), Some(passage)) = (claim, passage) else {
+            continue;
+        };
         let kind = lookups.claims[claim].claim.kind;
         if a.value.is_some() && kind != ClaimKind::Quantity {
             r.error_at(
-                "claims", i, "value",
-                Diagnostic::error("value-on-non-quantity", format!("`value:` on claim `{}`, which is a {} claim, not a quantity", a.claim, kind.as_str()))
-                    .with_hint(format!("remove `value:`, or give claim `{}` `kind: quantity` in claims.yaml", a.claim)),
+                "claims",
+                i,
+                "value",
+                Diagnostic::error(
+                    "value-on-non-quantity",
+                    format!(
+                        "`value:` on claim `{}`, which is a {} claim, not a quantity",
+                        a.claim,
+                        kind.as_str()
+                    ),
+                )
+                .with_hint(format!(
+                    "remove `value:`, or give claim `{}` `kind: quantity` in claims.yaml",
+                    a.claim
+                )),
             );
         }
         let mut date = None;
         if let Some(written) = &a.date {
             if kind != ClaimKind::Date {
                 r.error_at(
-                    "claims", i, "date",
-                    Diagnostic::error("date-on-non-date", format!("`date:` on claim `{}`, which is a {} claim, not a date claim", a.claim, kind.as_str()))
-                        .with_hint(format!("remove `date:`, or give claim `{}` `kind: date` in claims.yaml", a.claim)),
+                    "claims",
+                    i,
+                    "date",
+                    Diagnostic::error(
+                        "date-on-non-date",
+                        format!(
+                            "`date:` on claim `{}`, which is a {} claim, not a date claim",
+                            a.claim,
+                            kind.as_str()
+                        ),
+                    )
+                    .with_hint(format!(
+                        "remove `date:`, or give claim `{}` `kind: date` in claims.yaml",
+                        a.claim
+                    )),
                 );
             }
             match resolve_date(written, article.front.published) {
                 Ok(d) => date = Some(d),
                 Err(why) => r.error_at(
-                    "claims", i, "date",
-                    Diagnostic::error("invalid-date", why)
-                        .with_hint("write YYYY-MM-DD (e.g. 2025-05-18) or a weekday name (e.g. Sunday)"),
+                    "claims",
+                    i,
+                    "date",
+                    Diagnostic::error("invalid-date", why).with_hint(
+                        "write YYYY-MM-DD (e.g. 2025-05-18) or a weekday name (e.g. Sunday)",
+                    ),
                 ),
             }
         }
@@ -109,14 +148,21 @@ pub(super) fn resolve_article(article: Article, lookups: &Lookups<'_>) -> (Resol
     let mut notes = Vec::new();
     for (i, n) in sidecar.notes.iter().enumerate() {
         if let Some(passage) = r.anchor("notes", i, n) {
-            notes.push(ResolvedNote { passage, text: n.text.clone() });
+            notes.push(ResolvedNote {
+                passage,
+                text: n.text.clone(),
+            });
         }
     }
 
     let mut declared_flags = Vec::new();
     for (i, f) in sidecar.flags.iter().enumerate() {
         if let Some(passage) = r.anchor("flags", i, f) {
-            declared_flags.push(ResolvedDeclaredFlag { passage, kind: f.kind.clone(), text: f.text.clone() });
+            declared_flags.push(ResolvedDeclaredFlag {
+                passage,
+                kind: f.kind.clone(),
+                text: f.text.clone(),
+            });
         }
     }
 
@@ -124,7 +170,11 @@ pub(super) fn resolve_article(article: Article, lookups: &Lookups<'_>) -> (Resol
     for (block, range) in body.linkable_runs() {
         let text = &body.blocks()[block].text[range.clone()];
         for hit in lookups.names.find(text) {
-            let span = TextSpan { block, start: range.start + hit.start, end: range.start + hit.end };
+            let span = TextSpan {
+                block,
+                start: range.start + hit.start,
+                end: range.start + hit.end,
+            };
             let passage = r.passages.len();
             r.passages.push(Passage {
                 span,
@@ -132,11 +182,20 @@ pub(super) fn resolve_article(article: Article, lookups: &Lookups<'_>) -> (Resol
                 text: body.text(span).to_owned(),
                 shape: PassageShape::NameLink(hit.person),
             });
-            mentions.push(ResolvedMention { passage, person: hit.person, form: Some(hit.form), role: None });
+            mentions.push(ResolvedMention {
+                passage,
+                person: hit.person,
+                form: Some(hit.form),
+                role: None,
+            });
         }
     }
 
-    let lang = article.front.lang.clone().unwrap_or_else(|| lookups.default_language.to_owned());
+    let lang = article
+        .front
+        .lang
+        .clone()
+        .unwrap_or_else(|| lookups.default_language.to_owned());
     let passages = std::mem::take(&mut r.passages);
     let diagnostics = std::mem::take(&mut r.diagnostics);
     let resolved = ResolvedArticle {
@@ -156,7 +215,12 @@ pub(super) fn resolve_article(article: Article, lookups: &Lookups<'_>) -> (Resol
 
 impl ArticleResolver<'_> {
     /// Anchors entry `index` of `section`; one passage per distinct span.
-    fn anchor(&mut self, section: &'static str, index: usize, entry: &impl Anchored) -> Option<PassageIx> {
+    fn anchor(
+        &mut self,
+        section: &'static str,
+        index: usize,
+        entry: &impl Anchored,
+    ) -> Option<PassageIx> {
         let spec = entry.selector();
         let selector = Selector {
             quote: spec.quote,
@@ -199,8 +263,11 @@ impl ArticleResolver<'_> {
                     ),
                     None => format!("no similar passage in {md}; quote the article's exact words (white space and typographic quotes don't matter)"),
                 };
-                Diagnostic::error("quote-not-found", format!("quote not found in {md}: \"{}\"", shorten(quote)))
-                    .with_hint(hint)
+                Diagnostic::error(
+                    "quote-not-found",
+                    format!("quote not found in {md}: \"{}\"", shorten(quote)),
+                )
+                .with_hint(hint)
             }
             AnchorError::Ambiguous { matches } => {
                 let lines: Vec<String> = matches
@@ -209,7 +276,11 @@ impl ArticleResolver<'_> {
                     .collect();
                 Diagnostic::error(
                     "quote-ambiguous",
-                    format!("quote found {} times in {md}: \"{}\"", matches.len(), shorten(quote)),
+                    format!(
+                        "quote found {} times in {md}: \"{}\"",
+                        matches.len(),
+                        shorten(quote)
+                    ),
                 )
                 .with_hint(format!(
                     "add `prefix:`, `suffix:` or `occurrence: N` to pick one of: {}",
@@ -224,11 +295,25 @@ impl ArticleResolver<'_> {
         }
     }
 
-    fn person(&mut self, id: &PersonId, section: &'static str, index: usize, field: &'static str) -> Option<PersonIx> {
+    fn person(
+        &mut self,
+        id: &PersonId,
+        section: &'static str,
+        index: usize,
+        field: &'static str,
+    ) -> Option<PersonIx> {
         let found = self.lookups.person_by_id.get(id).copied();
         if found.is_none() {
-            let what = if field == "speaker" { "speaker" } else { "person" };
-            let d = unknown(what, id.as_str(), self.lookups.person_by_id.keys().map(PersonId::as_str));
+            let what = if field == "speaker" {
+                "speaker"
+            } else {
+                "person"
+            };
+            let d = unknown(
+                what,
+                id.as_str(),
+                self.lookups.person_by_id.keys().map(PersonId::as_str),
+            );
             self.error_at(section, index, field, d);
         }
         found
@@ -237,7 +322,11 @@ impl ArticleResolver<'_> {
     fn claim(&mut self, id: &ClaimId, index: usize) -> Option<ClaimIx> {
         let found = self.lookups.claim_by_id.get(id).copied();
         if found.is_none() {
-            let d = unknown("claim", id.as_str(), self.lookups.claim_by_id.keys().map(ClaimId::as_str));
+            let d = unknown(
+                "claim",
+                id.as_str(),
+                self.lookups.claim_by_id.keys().map(ClaimId::as_str),
+            );
             self.error_at("claims", index, "claim", d);
         }
         found
@@ -252,26 +341,52 @@ impl ArticleResolver<'_> {
             .iter()
             .position(|r| r.title.trim().eq_ignore_ascii_case(title.trim()));
         if found.is_none() {
-            let roles: Vec<String> = entry.person.roles.iter().map(|r| format!("\"{}\"", r.title)).collect();
+            let roles: Vec<String> = entry
+                .person
+                .roles
+                .iter()
+                .map(|r| format!("\"{}\"", r.title))
+                .collect();
             let hint = if roles.is_empty() {
-                format!("`{}` has no roles: add this one under `roles:` in {}", entry.id, entry.file.display())
+                format!(
+                    "`{}` has no roles: add this one under `roles:` in {}",
+                    entry.id,
+                    entry.file.display()
+                )
             } else {
                 format!("`{}` has the roles {}", entry.id, roles.join(", "))
             };
             self.error_at(
-                "mentions", index, "as",
-                Diagnostic::error("unknown-role", format!("`{}` has no role \"{title}\"", entry.id)).with_hint(hint),
+                "mentions",
+                index,
+                "as",
+                Diagnostic::error(
+                    "unknown-role",
+                    format!("`{}` has no role \"{title}\"", entry.id),
+                )
+                .with_hint(hint),
             );
         }
         found
     }
 
     /// Points `diagnostic` at `section[index].field` of the sidecar.
-    fn error_at(&mut self, section: &'static str, index: usize, field: &'static str, diagnostic: Diagnostic) {
-        let file = self.article.sidecar_path.clone().unwrap_or_else(|| self.article.path.clone());
+    fn error_at(
+        &mut self,
+        section: &'static str,
+        index: usize,
+        field: &'static str,
+        diagnostic: Diagnostic,
+    ) {
+        let file = self
+            .article
+            .sidecar_path
+            .clone()
+            .unwrap_or_else(|| self.article.path.clone());
         let source = self.article.sidecar_source.as_deref().unwrap_or_default();
         let path = [Step::Key(section), Step::Index(index), Step::Key(field)];
-        self.diagnostics.push(point_at(diagnostic, &file, source, &path));
+        self.diagnostics
+            .push(point_at(diagnostic, &file, source, &path));
     }
 }
 

@@ -68,11 +68,19 @@ pub(super) fn people(
                         at_entry(
                             Diagnostic::error(
                                 "invalid-date",
-                                format!("role `{}` ends ({to}) before it begins ({from})", role.title),
+                                format!(
+                                    "role `{}` ends ({to}) before it begins ({from})",
+                                    role.title
+                                ),
                             ),
                             sources,
                             &file,
-                            &[Step::Index(index), Step::Key("roles"), Step::Index(r), Step::Key("to")],
+                            &[
+                                Step::Index(index),
+                                Step::Key("roles"),
+                                Step::Index(r),
+                                Step::Key("to"),
+                            ],
                         )
                         .with_hint("swap `from:` and `to:`, or correct the year"),
                     );
@@ -115,7 +123,10 @@ pub(super) fn claims(
             let first = &entries[first];
             diagnostics.push(
                 at_entry(
-                    Diagnostic::error("duplicate-id", format!("claim id `{}` is used twice", value.id)),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("claim id `{}` is used twice", value.id),
+                    ),
                     sources,
                     &file,
                     &[Step::Index(index), Step::Key("id")],
@@ -152,12 +163,22 @@ pub(super) fn claims(
         for (i, person) in entry.claim.about.iter().enumerate() {
             match person_by_id.get(person) {
                 Some(&p) => about.push(p),
-                None => diagnostics.push(
-                    at_entry(unknown("person", person.as_str(), person_by_id.keys().map(PersonId::as_str)), sources, &entry.file, &here("about", Some(i))),
-                ),
+                None => diagnostics.push(at_entry(
+                    unknown(
+                        "person",
+                        person.as_str(),
+                        person_by_id.keys().map(PersonId::as_str),
+                    ),
+                    sources,
+                    &entry.file,
+                    &here("about", Some(i)),
+                )),
             }
         }
-        let claim_ref = |id: &ClaimId, field: &'static str, i: Option<usize>, diagnostics: &mut Vec<Diagnostic>| {
+        let claim_ref = |id: &ClaimId,
+                         field: &'static str,
+                         i: Option<usize>,
+                         diagnostics: &mut Vec<Diagnostic>| {
             match by_id.get(id) {
                 Some(&c) => Some(c),
                 None => {
@@ -202,11 +223,12 @@ pub(super) fn claims(
                     .with_hint("name the quantity claim for the total, and the quantity claims that should add up to it"),
                 );
             }
-            for (field, i, c) in total
-                .map(|c| ("total", None, c))
-                .into_iter()
-                .chain(parts.iter().enumerate().map(|(i, &c)| ("parts", Some(i), c)))
-            {
+            for (field, i, c) in total.map(|c| ("total", None, c)).into_iter().chain(
+                parts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &c)| ("parts", Some(i), c)),
+            ) {
                 let other = &entries[c].claim;
                 if other.kind != ClaimKind::Quantity {
                     diagnostics.push(
@@ -226,7 +248,13 @@ pub(super) fn claims(
         } else if entry.claim.total.is_some() || !entry.claim.parts.is_empty() {
             diagnostics.push(
                 at_entry(
-                    Diagnostic::warning("unused-field", format!("claim `{}` has `total:`/`parts:` but is not `kind: sum`", entry.claim.id)),
+                    Diagnostic::warning(
+                        "unused-field",
+                        format!(
+                            "claim `{}` has `total:`/`parts:` but is not `kind: sum`",
+                            entry.claim.id
+                        ),
+                    ),
                     sources,
                     &entry.file,
                     &[Step::Index(entry.index), Step::Key("kind")],
@@ -244,13 +272,22 @@ pub(super) fn claims(
 }
 
 /// "unknown person `x`" with a did-you-mean hint.
-pub(super) fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a str>) -> Diagnostic {
+pub(super) fn unknown<'a>(
+    what: &str,
+    id: &str,
+    known: impl Iterator<Item = &'a str>,
+) -> Diagnostic {
     let known: Vec<&str> = known.collect();
     let file = if what == "claim" { "claims" } else { "people" };
     let hint = match did_you_mean(id, known.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
-        None if known.is_empty() => format!("there is no {what} yet: add `{id}` to content/{file}.yaml"),
-        None => format!("add `{id}` to content/{file}.yaml, or use one of the {} known ids", known.len()),
+        None if known.is_empty() => {
+            format!("there is no {what} yet: add `{id}` to content/{file}.yaml")
+        }
+        None => format!(
+            "add `{id}` to content/{file}.yaml, or use one of the {} known ids",
+            known.len()
+        ),
     };
     Diagnostic::error("unknown-reference", format!("unknown {what} `{id}`")).with_hint(hint)
 }

@@ -8,9 +8,8 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 pub fn resolve_date(written: &str, published: NaiveDate) -> Result<NaiveDate, String> {
     let text = written.trim();
     if let Some(weekday) = parse_weekday(text) {
-        let back = (7 + published.weekday().num_days_from_monday()
-            - weekday.num_days_from_monday())
-            % 7;
+        let back =
+            (7 + published.weekday().num_days_from_monday() - weekday.num_days_from_monday()) % 7;
         return Ok(published - Days::new(u64::from(back)));
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -45,13 +44,19 @@ mod tests {
     fn weekday_resolves_to_latest_on_or_before() {
         // 2025-05-21 was a Wednesday.
         assert_eq!(resolve_date("Sunday", d(2025, 5, 21)), Ok(d(2025, 5, 18)));
-        assert_eq!(resolve_date("wednesday", d(2025, 5, 21)), Ok(d(2025, 5, 21)));
+        assert_eq!(
+            resolve_date("wednesday", d(2025, 5, 21)),
+            Ok(d(2025, 5, 21))
+        );
         assert_eq!(resolve_date("Thursday", d(2025, 5, 21)), Ok(d(2025, 5, 15)));
     }
 
     #[test]
     fn iso_dates_and_errors() {
-        assert_eq!(resolve_date("2025-05-11", d(2025, 5, 21)), Ok(d(2025, 5, 11)));
+        assert_eq!(
+            resolve_date("2025-05-11", d(2025, 5, 21)),
+            Ok(d(2025, 5, 11))
+        );
         assert!(resolve_date("2025-02-30", d(2025, 5, 21)).is_err());
         assert!(resolve_date("soon", d(2025, 5, 21)).is_err());
     }

@@ -182,7 +182,11 @@ impl ResolvedArticle {
 
 /// Right-to-left scripts by BCP 47 primary language subtag.
 pub fn direction(lang: &str) -> &'static str {
-    let primary = lang.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     match primary.as_str() {
         "ar" | "he" | "iw" | "fa" | "ur" | "ps" | "sd" | "ug" | "yi" | "dv" | "ckb" => "rtl",
         _ => "ltr",
@@ -194,8 +198,12 @@ pub fn direction(lang: &str) -> &'static str {
 pub fn resolve(input: Input) -> (Dossier, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let (people, person_by_id) = catalog::people(input.people, &input.sources, &mut diagnostics);
-    let (claims, claim_by_id) =
-        catalog::claims(input.claims, &person_by_id, &input.sources, &mut diagnostics);
+    let (claims, claim_by_id) = catalog::claims(
+        input.claims,
+        &person_by_id,
+        &input.sources,
+        &mut diagnostics,
+    );
     let names = NameMatcher::new(&people, &mut diagnostics);
     let lookups = annotations::Lookups {
         people: &people,
@@ -245,13 +253,22 @@ fn build_index(articles: &[ResolvedArticle], people: usize, claims: usize) -> In
     for &article_ix in &by_date {
         let article = &articles[article_ix];
         for (entry, m) in article.mentions.iter().enumerate() {
-            index.mentions_of[m.person].push(At { article: article_ix, entry });
+            index.mentions_of[m.person].push(At {
+                article: article_ix,
+                entry,
+            });
         }
         for (entry, q) in article.quotes.iter().enumerate() {
-            index.quotes_by[q.speaker].push(At { article: article_ix, entry });
+            index.quotes_by[q.speaker].push(At {
+                article: article_ix,
+                entry,
+            });
         }
         for (entry, a) in article.assertions.iter().enumerate() {
-            index.assertions_of[a.claim].push(At { article: article_ix, entry });
+            index.assertions_of[a.claim].push(At {
+                article: article_ix,
+                entry,
+            });
         }
         let name = article.article.front.outlet.trim();
         let outlet = *outlet_by_name.entry(name).or_insert_with(|| {
@@ -264,11 +281,15 @@ fn build_index(articles: &[ResolvedArticle], people: usize, claims: usize) -> In
         });
         index.outlets[outlet].articles.push(article_ix);
     }
-    index.outlets.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    index.outlets.sort_by_cached_key(|o| o.name.to_lowercase());
     let mut taken: HashMap<String, usize> = HashMap::new();
     for outlet in &mut index.outlets {
         let base = crate::model::slugify(&outlet.name);
-        let base = if base.is_empty() { "outlet".to_owned() } else { base };
+        let base = if base.is_empty() {
+            "outlet".to_owned()
+        } else {
+            base
+        };
         let n = taken.entry(base.clone()).or_insert(0);
         *n += 1;
         outlet.slug = if *n == 1 { base } else { format!("{base}-{n}") };

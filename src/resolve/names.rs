@@ -54,7 +54,13 @@ impl NameMatcher {
                     continue;
                 }
                 // The contract: a form's first letter also matches in upper case.
-                for spelled in [form.to_owned(), upper_first(form)] {
+                let upper = upper_first(form);
+                let spellings = if upper == form {
+                    vec![upper]
+                } else {
+                    vec![form.to_owned(), upper]
+                };
+                for spelled in spellings {
                     match seen.get(&spelled) {
                         Some(&other) if other != ix => {
                             if spelled == form {
@@ -105,7 +111,12 @@ impl NameMatcher {
                 continue;
             }
             let (person, form) = self.owners[m.pattern().as_usize()];
-            hits.push(NameHit { start, end, person, form });
+            hits.push(NameHit {
+                start,
+                end,
+                person,
+                form,
+            });
         }
         hits
     }
@@ -148,7 +159,12 @@ mod tests {
 
     fn matcher() -> NameMatcher {
         let people = vec![
-            person("steve-witkoff", "Steve Witkoff", &["Witkoff"], &["Steven Weitekamp", "Weitekamp"]),
+            person(
+                "steve-witkoff",
+                "Steve Witkoff",
+                &["Witkoff"],
+                &["Steven Weitekamp", "Weitekamp"],
+            ),
             person("khalil-al-hayya", "Khalil al-Hayya", &["al-Hayya"], &[]),
         ];
         NameMatcher::new(&people, &mut Vec::new())
@@ -158,7 +174,10 @@ mod tests {
     fn longest_form_wins_and_words_are_whole() {
         let hits = matcher().find("Trump envoy Steve Witkoff met Witkoffs and Witkoff.");
         let found: Vec<_> = hits.iter().map(|h| (h.start, h.end, h.form)).collect();
-        assert_eq!(found, vec![(12, 25, NameForm::Name), (43, 50, NameForm::Alias)]);
+        assert_eq!(
+            found,
+            vec![(12, 25, NameForm::Name), (43, 50, NameForm::Alias)]
+        );
     }
 
     #[test]
@@ -167,13 +186,20 @@ mod tests {
         let found: Vec<_> = hits.iter().map(|h| (h.person, h.form)).collect();
         assert_eq!(
             found,
-            vec![(1, NameForm::Alias), (0, NameForm::Variant), (1, NameForm::Alias)]
+            vec![
+                (1, NameForm::Alias),
+                (0, NameForm::Variant),
+                (1, NameForm::Alias)
+            ]
         );
     }
 
     #[test]
     fn same_form_for_two_people_is_reported() {
-        let people = vec![person("a", "Ali", &[], &[]), person("b", "Ali Baba", &["Ali"], &[])];
+        let people = vec![
+            person("a", "Ali", &[], &[]),
+            person("b", "Ali Baba", &["Ali"], &[]),
+        ];
         let mut diagnostics = Vec::new();
         let m = NameMatcher::new(&people, &mut diagnostics);
         assert_eq!(diagnostics.len(), 1);

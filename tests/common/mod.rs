@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use scraper::{Html, Selector};
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// A built site in a temporary folder.
@@ -21,7 +23,8 @@ pub struct Site {
 
 impl Site {
     pub fn page(&self, path: &str) -> Html {
-        let text = fs::read_to_string(self.out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let text =
+            fs::read_to_string(self.out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
         Html::parse_document(&text)
     }
 
@@ -35,12 +38,20 @@ impl Site {
 pub fn build(root: &Path) -> Site {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let built = dossier::build(&dossier::BuildOptions { root: root.to_owned(), output: out.clone(), on_page: None });
+    let built = dossier::build(&dossier::BuildOptions {
+        root: root.to_owned(),
+        output: out.clone(),
+        on_page: None,
+    });
     if built.summary.is_none() {
         let text: Vec<String> = built.diagnostics.iter().map(|d| d.render(false)).collect();
         panic!("build of {} failed:\n{}", root.display(), text.join("\n"));
     }
-    Site { _dir: dir, out, built }
+    Site {
+        _dir: dir,
+        out,
+        built,
+    }
 }
 
 pub fn sel(s: &str) -> Selector {
@@ -49,12 +60,17 @@ pub fn sel(s: &str) -> Selector {
 
 /// The text of the first element matching `selector`, whitespace collapsed.
 pub fn text_of(doc: &Html, selector: &str) -> String {
-    let el = doc.select(&sel(selector)).next().unwrap_or_else(|| panic!("no element {selector}"));
+    let el = doc
+        .select(&sel(selector))
+        .next()
+        .unwrap_or_else(|| panic!("no element {selector}"));
     collapse(&el.text().collect::<String>())
 }
 
 pub fn texts_of(doc: &Html, selector: &str) -> Vec<String> {
-    doc.select(&sel(selector)).map(|e| collapse(&e.text().collect::<String>())).collect()
+    doc.select(&sel(selector))
+        .map(|e| collapse(&e.text().collect::<String>()))
+        .collect()
 }
 
 pub fn collapse(text: &str) -> String {
@@ -83,7 +99,13 @@ pub fn broken_links(site_root: &Path) -> Vec<String> {
     for file in html_files(site_root) {
         let file = file.canonicalize().unwrap();
         let doc = Html::parse_document(&fs::read_to_string(&file).unwrap());
-        ids.insert(file.clone(), doc.select(&id_sel).filter_map(|e| e.value().attr("id")).map(str::to_owned).collect());
+        ids.insert(
+            file.clone(),
+            doc.select(&id_sel)
+                .filter_map(|e| e.value().attr("id"))
+                .map(str::to_owned)
+                .collect(),
+        );
         for el in doc.select(&link_sel) {
             for attr in ["href", "src"] {
                 if let Some(v) = el.value().attr(attr) {
@@ -102,7 +124,11 @@ pub fn broken_links(site_root: &Path) -> Vec<String> {
             Some((p, f)) => (p, Some(f)),
             None => (link.as_str(), None),
         };
-        let target = if path.is_empty() { from.clone() } else { from.parent().unwrap().join(path) };
+        let target = if path.is_empty() {
+            from.clone()
+        } else {
+            from.parent().unwrap().join(path)
+        };
         let Ok(target) = target.canonicalize() else {
             problems.push(format!("{}: {link} -> missing file", from.display()));
             continue;
@@ -112,20 +138,33 @@ pub fn broken_links(site_root: &Path) -> Vec<String> {
             continue;
         }
         if target.is_dir() {
-            problems.push(format!("{}: {link} points at a folder (breaks from file://)", from.display()));
+            problems.push(format!(
+                "{}: {link} points at a folder (breaks from file://)",
+                from.display()
+            ));
             continue;
         }
         if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
             let target_ids = match ids.get(&target) {
                 Some(ids) => ids,
                 None => {
-                    let doc = Html::parse_document(&fs::read_to_string(&target).unwrap_or_default());
-                    ids.insert(target.clone(), doc.select(&id_sel).filter_map(|e| e.value().attr("id")).map(str::to_owned).collect());
+                    let doc =
+                        Html::parse_document(&fs::read_to_string(&target).unwrap_or_default());
+                    ids.insert(
+                        target.clone(),
+                        doc.select(&id_sel)
+                            .filter_map(|e| e.value().attr("id"))
+                            .map(str::to_owned)
+                            .collect(),
+                    );
                     &ids[&target]
                 }
             };
             if !target_ids.contains(fragment) {
-                problems.push(format!("{}: {link} -> no element id `{fragment}`", from.display()));
+                problems.push(format!(
+                    "{}: {link} -> no element id `{fragment}`",
+                    from.display()
+                ));
             }
         }
     }

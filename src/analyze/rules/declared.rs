@@ -1,13 +1,19 @@
 //! `declared`: the editor's own `flags:` entries, shown like computed ones.
 
-use crate::analyze::{FlagPassage, Finding};
+use crate::analyze::{Finding, FlagPassage};
 use crate::resolve::Dossier;
 
 pub fn check(dossier: &Dossier) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (article, a) in dossier.articles.iter().enumerate() {
         for flag in &a.declared_flags {
-            let mut finding = Finding::new(flag.text.trim(), vec![FlagPassage { article, passage: flag.passage }]);
+            let mut finding = Finding::new(
+                flag.text.trim(),
+                vec![FlagPassage {
+                    article,
+                    passage: flag.passage,
+                }],
+            );
             finding.kind = Some(flag.kind.clone());
             // A declared flag concerns whoever and whatever its passage names.
             let span = a.passage(flag.passage).span;

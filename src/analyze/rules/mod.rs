@@ -16,8 +16,14 @@ pub struct Rule {
 
 /// Every rule, in the order the inconsistencies page lists them.
 pub const ALL: &[Rule] = &[
-    Rule { id: "name-variant", check: name_variant::check },
-    Rule { id: "declared", check: declared::check },
+    Rule {
+        id: "name-variant",
+        check: name_variant::check,
+    },
+    Rule {
+        id: "declared",
+        check: declared::check,
+    },
 ];
 
 /// "Albawaba", "Albawaba and CNN", "Albawaba, CNN and Axios".
@@ -27,7 +33,10 @@ pub fn join_names<S: AsRef<str>>(names: &[S]) -> String {
         [one] => one.as_ref().to_owned(),
         [rest @ .., last] => format!(
             "{} and {}",
-            rest.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(", "),
+            rest.iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", "),
             last.as_ref()
         ),
     }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::join_names;
-use crate::analyze::{FlagPassage, Finding};
+use crate::analyze::{Finding, FlagPassage};
 use crate::resolve::{Dossier, NameForm, PersonIx};
 
 pub fn check(dossier: &Dossier) -> Vec<Finding> {
@@ -17,9 +17,10 @@ pub fn check(dossier: &Dossier) -> Vec<Finding> {
         for m in &article.mentions {
             if m.form == Some(NameForm::Variant) {
                 let text = article.passage(m.passage).text.as_str();
-                uses.entry((m.person, text))
-                    .or_default()
-                    .push(FlagPassage { article: article_ix, passage: m.passage });
+                uses.entry((m.person, text)).or_default().push(FlagPassage {
+                    article: article_ix,
+                    passage: m.passage,
+                });
             }
         }
         for ((person, spelling), passages) in uses {
@@ -41,7 +42,9 @@ fn message(dossier: &Dossier, article_ix: usize, person: PersonIx, spelling: &st
         let other = &dossier.articles[at.article];
         let m = &other.mentions[at.entry];
         if matches!(m.form, Some(NameForm::Name | NameForm::Alias)) {
-            let outlets = correct.entry(other.passage(m.passage).text.as_str()).or_default();
+            let outlets = correct
+                .entry(other.passage(m.passage).text.as_str())
+                .or_default();
             let name = other.article.front.outlet.as_str();
             if !outlets.contains(&name) {
                 outlets.push(name);
@@ -55,7 +58,11 @@ fn message(dossier: &Dossier, article_ix: usize, person: PersonIx, spelling: &st
         .iter()
         .take(3)
         .map(|(form, outlets)| {
-            let verb = if outlets.len() == 1 { "writes" } else { "write" };
+            let verb = if outlets.len() == 1 {
+                "writes"
+            } else {
+                "write"
+            };
             format!("{} {verb} '{form}'", join_names(outlets))
         })
         .collect();
