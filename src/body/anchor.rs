@@ -79,13 +79,15 @@ pub(super) fn occurrences(body: &Body, quote: &str) -> Vec<TextSpan> {
 /// editor could mean), in document order. A substring search per block.
 fn matches(body: &Body, quote: &str) -> Vec<Match> {
     let mut out = Vec::new();
+    // One searcher for all blocks: building it is the costly part.
+    let finder = memchr::memmem::Finder::new(quote.as_bytes());
     for (block, (b, x)) in body.blocks.iter().zip(&body.extras).enumerate() {
         if !b.anchorable {
             continue;
         }
         let hay = x.norm.text.as_str();
         let mut from = 0;
-        while let Some(i) = hay.get(from..).and_then(|h| h.find(quote)) {
+        while let Some(i) = hay.get(from..).and_then(|h| finder.find(h.as_bytes())) {
             let start = from + i;
             out.push(Match {
                 block,

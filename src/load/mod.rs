@@ -9,7 +9,7 @@
 mod article;
 pub mod yaml;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -116,8 +116,10 @@ fn load_articles(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Article>
     }
     markdown.sort();
     sidecars.sort();
+    let markdown_set: HashSet<&PathBuf> = markdown.iter().collect();
+    let sidecar_set: HashSet<&PathBuf> = sidecars.iter().collect();
     for sidecar in &sidecars {
-        if !markdown.contains(&sidecar.with_extension("md")) {
+        if !markdown_set.contains(&sidecar.with_extension("md")) {
             diagnostics.push(
                 Diagnostic::error(
                     "orphan-sidecar",
@@ -136,7 +138,7 @@ fn load_articles(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Article>
         .map(|path| {
             let sidecar = [path.with_extension("yaml"), path.with_extension("yml")]
                 .into_iter()
-                .find(|s| sidecars.contains(s));
+                .find(|s| sidecar_set.contains(s));
             article::load(root, path, sidecar)
         })
         .collect();

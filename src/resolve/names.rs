@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 
 use super::{PersonEntry, PersonIx};
@@ -90,6 +90,8 @@ impl NameMatcher {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::LeftmostLongest)
+                    // A full DFA: the fastest search, for a few MB built once.
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&patterns)
                     .expect("name patterns are plain strings"),
             )
