@@ -405,6 +405,9 @@ test("accessibility basics on every page", async () => {
         if (!a.textContent.trim() && !a.getAttribute("aria-label")) out.push(`link without text: ${a.getAttribute("href")}`);
       }
       if (!document.title.trim()) out.push("empty <title>");
+      for (const p of document.querySelectorAll("p")) {
+        if (/^\s*·/.test(p.textContent)) out.push(`line starts with a dangling "·": ${p.textContent.trim().slice(0, 40)}`);
+      }
       for (const h of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
         if (h.querySelector("p, div, ul, ol, table, blockquote")) out.push(`block element inside <${h.tagName.toLowerCase()}>`);
       }
