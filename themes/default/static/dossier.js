@@ -54,10 +54,13 @@
     if (e.key !== "j" && e.key !== "k") return;
     var marks = Array.prototype.slice.call(document.querySelectorAll(".body mark[id]"));
     if (!marks.length) return;
-    var y = window.scrollY + 80;
+    // From the focused passage to its neighbour; else from where the reader is
+    // (by position alone, j stuck on a page too short to scroll to the passage).
+    var current = marks.indexOf(document.activeElement);
     var next;
-    if (e.key === "j") next = marks.find(function (m) { return m.getBoundingClientRect().top + window.scrollY > y + 1; });
-    else next = marks.slice().reverse().find(function (m) { return m.getBoundingClientRect().top + window.scrollY < y - 1; });
+    if (current >= 0) next = marks[current + (e.key === "j" ? 1 : -1)];
+    else if (e.key === "j") next = marks.find(function (m) { return m.getBoundingClientRect().top > 81; });
+    else next = marks.slice().reverse().find(function (m) { return m.getBoundingClientRect().top < 79; });
     if (!next) return;
     marks.forEach(function (m) { m.classList.remove("is-target"); });
     next.classList.add("is-target");

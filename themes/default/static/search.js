@@ -2,6 +2,10 @@
 // sets window.DOSSIER_SEARCH, so no fetch and no server are needed.
 // Entries: [kind, title, href, detail, keywords]. Matching: every query word must
 // prefix-match a word of the entry (accents and case folded); titles rank first.
+// Fast enough to search on every keystroke at 30,000 entries: each entry's words
+// are folded once, into " word word " strings, so "a word starts with the term"
+// is one native indexOf(" " + term), and the best MAX hits are kept per score
+// instead of sorting every hit.
 (function () {
   "use strict";
   var index = window.DOSSIER_SEARCH || [];
@@ -11,33 +15,33 @@
   if (!input || !results) return;
   var MAX = 50;
   var KINDS = { a: "Article", p: "Person", c: "Claim", o: "Outlet" };
+  var NON_WORD = /[^\p{L}\p{N}]+/gu;
 
   function fold(s) {
     return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
   function words(s) {
-    return fold(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    return fold(s).split(NON_WORD).filter(Boolean);
+  }
+  function spaced(s) {
+    return " " + fold(s).replace(NON_WORD, " ").trim() + " ";
   }
   // Precompute folded words once.
-  var prepared = index.map(function (e) {
-    return { e: e, title: words(e[1]), rest: words(e[3] + " " + (e[4] || "")) };
-  });
+  var titles = new Array(index.length);
+  var rests = new Array(index.length);
+  for (var n = 0; n < index.length; n++) {
+    titles[n] = spaced(index[n][1] || "");
+    rests[n] = spaced((index[n][3] || "") + " " + (index[n][4] || ""));
+  }
 
-  function score(p, terms) {
-    var total = 0;
-    for (var i = 0; i < terms.length; i++) {
-      var t = terms[i], best = 0;
-      for (var j = 0; j < p.title.length; j++) {
-        if (p.title[j] === t) { best = 3; break; }
-        if (best < 2 && p.title[j].lastIndexOf(t, 0) === 0) best = 2;
-      }
-      if (!best) {
-        for (var k = 0; k < p.rest.length; k++) {
-          if (p.rest[k].lastIndexOf(t, 0) === 0) { best = 1; break; }
-        }
-      }
-      if (!best) return 0;
-      total += best;
+  // 3 per term that is a whole word of the title, 2 per term that starts one,
+  // 1 per term that starts a word of the detail or keywords; 0 if a term is missing.
+  function score(i, starts, whole) {
+    var title = titles[i], rest = rests[i], total = 0;
+    for (var k = 0; k < starts.length; k++) {
+      if (title.indexOf(starts[k]) >= 0) total += title.indexOf(whole[k]) >= 0 ? 3 : 2;
+      else if (rest.indexOf(starts[k]) >= 0) total += 1;
+      else return 0;
     }
     return total;
   }
@@ -46,16 +50,27 @@
     var terms = words(query);
     results.textContent = "";
     if (!terms.length) { status.textContent = "Type to search."; return; }
-    var hits = [];
-    for (var i = 0; i < prepared.length; i++) {
-      var s = score(prepared[i], terms);
-      if (s) hits.push([s, i]);
+    var starts = terms.map(function (t) { return " " + t; });
+    var whole = terms.map(function (t) { return " " + t + " "; });
+    // Best first, then index order: the first MAX hits of each score suffice.
+    var buckets = [];
+    for (var s = 0; s <= 3 * terms.length; s++) buckets.push([]);
+    var count = 0;
+    for (var i = 0; i < titles.length; i++) {
+      var sc = score(i, starts, whole);
+      if (sc) {
+        count++;
+        if (buckets[sc].length < MAX) buckets[sc].push(i);
+      }
     }
-    hits.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-    status.textContent = hits.length === 0 ? "No results." : hits.length + (hits.length === 1 ? " result" : " results") + (hits.length > MAX ? ", showing the first " + MAX : "") + ".";
+    var shown = [];
+    for (var b = buckets.length - 1; b > 0 && shown.length < MAX; b--) {
+      shown = shown.concat(buckets[b].slice(0, MAX - shown.length));
+    }
+    status.textContent = count === 0 ? "No results." : count + (count === 1 ? " result" : " results") + (count > MAX ? ", showing the first " + MAX : "") + ".";
     var frag = document.createDocumentFragment();
-    hits.slice(0, MAX).forEach(function (h) {
-      var e = prepared[h[1]].e;
+    shown.forEach(function (ix) {
+      var e = index[ix];
       var li = document.createElement("li");
       var kind = document.createElement("span");
       kind.className = "kind";
@@ -71,16 +86,24 @@
     results.appendChild(frag);
   }
 
+  // Keep the query in the address (?q=), so a reload or the back button from a
+  // result shows the same results. Not on every keystroke: browsers throttle
+  // history updates.
   var timer = null;
-  input.addEventListener("input", function () {
+  function rememberQuery() {
     clearTimeout(timer);
-    timer = setTimeout(function () {
-      render(input.value);
-      var url = new URL(window.location.href);
-      url.searchParams.set("q", input.value);
-      try { history.replaceState(null, "", url); } catch (e) { /* file:// may refuse */ }
-    }, 60);
+    timer = null;
+    var url = new URL(window.location.href);
+    if (input.value) url.searchParams.set("q", input.value);
+    else url.searchParams.delete("q");
+    try { history.replaceState(null, "", url); } catch (e) { /* file:// may refuse */ }
+  }
+  input.addEventListener("input", function () {
+    render(input.value);
+    clearTimeout(timer);
+    timer = setTimeout(rememberQuery, 300);
   });
+  results.addEventListener("click", function () { if (timer) rememberQuery(); });
   var initial = new URLSearchParams(window.location.search).get("q");
   if (initial) { input.value = initial; render(initial); }
   input.focus();
