@@ -5,6 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+/// Rendering tens of thousands of pages is allocation-heavy (template
+/// contexts, strings); mimalloc is markedly faster at it than glibc's malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use dossier::diagnostic::Diagnostic;
 
 /// Builds a linked static website from a dossier of annotated news articles:
@@ -104,7 +109,11 @@ fn main() -> ExitCode {
             let progress = progress_bar();
             let on_page: Option<Box<dyn Fn(usize) + Sync>> = progress.clone().map(|bar| {
                 Box::new(move |total: usize| {
-                    bar.set_length(total as u64);
+                    // Small dossiers build faster than a bar can be read.
+                    if total >= MIN_PAGES_FOR_PROGRESS && bar.is_hidden() {
+                        bar.set_length(total as u64);
+                        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(10));
+                    }
                     bar.inc(1);
                 }) as Box<dyn Fn(usize) + Sync>
             });
@@ -171,6 +180,9 @@ fn print_timings(timings: &dossier::Timings) {
         eprintln!("  {stage:<8} {:>8.3} s", time.as_secs_f64());
     }
 }
+
+/// Builds of fewer pages (a few hundred articles) show no progress bar.
+const MIN_PAGES_FOR_PROGRESS: usize = 1000;
 
 /// A progress bar on a terminal; none when stderr is redirected (CI, logs).
 fn progress_bar() -> Option<indicatif::ProgressBar> {

@@ -2,6 +2,7 @@
 //! Annotations), search-index.js (for search from file://), sitemap.xml and
 //! feed.xml (Atom).
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -211,20 +212,32 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis) -> Vec<u8> {
                 .collect(),
         })
         .collect();
-    let doc = json!({
-        "title": dossier.config.title,
-        "description": dossier.config.description,
-        "base_url": dossier.config.base_url,
-        "articles": articles,
-        "people": people,
-        "claims": claims,
-        "flags": flags,
-    });
-    serde_json::to_vec_pretty(&doc).expect("JSON of plain data")
+    #[derive(Serialize)]
+    struct DossierJson<'a> {
+        title: &'a str,
+        description: Option<&'a str>,
+        base_url: Option<&'a str>,
+        articles: Vec<ArticleJson<'a>>,
+        people: Vec<PersonJson<'a>>,
+        claims: Vec<ClaimJson<'a>>,
+        flags: Vec<FlagJson<'a>>,
+    }
+    let doc = DossierJson {
+        title: &dossier.config.title,
+        description: dossier.config.description.as_deref(),
+        base_url: dossier.config.base_url.as_deref(),
+        articles,
+        people,
+        claims,
+        flags,
+    };
+    // Typed structs straight to bytes: no intermediate JSON tree.
+    serde_json::to_vec(&doc).expect("JSON of plain data")
 }
 
 /// `annotations.jsonld`: every sidecar annotation as a W3C Web Annotation with
-/// a TextQuoteSelector on the article page.
+/// a TextQuoteSelector on the article page. Articles are serialised in
+/// parallel and the pieces joined.
 pub fn annotations_jsonld(dossier: &Dossier) -> Vec<u8> {
     let base = dossier
         .config
@@ -239,55 +252,77 @@ pub fn annotations_jsonld(dossier: &Dossier) -> Vec<u8> {
             format!("{base}/{href}")
         }
     };
-    let mut items: Vec<Value> = Vec::new();
-    for (ix, a) in dossier.articles.iter().enumerate() {
-        let source = page_url(&article_href(dossier, ix));
-        let target = |p: usize| {
-            let passage = a.passage(p);
-            let (prefix, exact, suffix) = a.body.context(passage.span, 32);
-            json!({
-                "source": source,
-                "selector": {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
-            })
-        };
-        let id = |kind: &str, n: usize| format!("{source}#{kind}-{n}");
-        for (n, m) in a
-            .mentions
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| a.passage(m.passage).shape == PassageShape::Mark)
-        {
-            items.push(json!({"id": id("mention", n), "type": "Annotation", "motivation": "identifying",
-                "body": {"type": "SpecificResource", "source": page_url(&person_href(dossier, m.person))}, "target": target(m.passage)}));
+    let pieces: Vec<(usize, Vec<u8>)> = dossier
+        .articles
+        .par_iter()
+        .enumerate()
+        .map(|(ix, a)| {
+            let source = page_url(&article_href(dossier, ix));
+            let target = |p: usize| {
+                let passage = a.passage(p);
+                let (prefix, exact, suffix) = a.body.context(passage.span, 32);
+                json!({
+                    "source": source,
+                    "selector": {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
+                })
+            };
+            let id = |kind: &str, n: usize| format!("{source}#{kind}-{n}");
+            let mut items: Vec<Value> = Vec::new();
+            for (n, m) in a.mentions.iter().enumerate().filter(|(_, m)| a.passage(m.passage).shape == PassageShape::Mark) {
+                items.push(json!({"id": id("mention", n), "type": "Annotation", "motivation": "identifying",
+                    "body": {"type": "SpecificResource", "source": page_url(&person_href(dossier, m.person))}, "target": target(m.passage)}));
+            }
+            for (n, q) in a.quotes.iter().enumerate() {
+                items.push(json!({"id": id("quote", n), "type": "Annotation", "motivation": "identifying",
+                    "body": {"type": "TextualBody", "purpose": "describing", "value": format!("Spoken by {}", dossier.people[q.speaker].person.name)},
+                    "target": target(q.passage)}));
+            }
+            for (n, c) in a.assertions.iter().enumerate() {
+                items.push(json!({"id": id("claim", n), "type": "Annotation", "motivation": "assessing",
+                    "body": [{"type": "SpecificResource", "source": page_url(&claim_href(dossier, c.claim))},
+                             {"type": "TextualBody", "purpose": "tagging", "value": c.stance.as_str()}],
+                    "target": target(c.passage)}));
+            }
+            for (n, note) in a.notes.iter().enumerate() {
+                items.push(json!({"id": id("note", n), "type": "Annotation", "motivation": "commenting",
+                    "body": {"type": "TextualBody", "format": "text/markdown", "value": note.text}, "target": target(note.passage)}));
+            }
+            for (n, flag) in a.declared_flags.iter().enumerate() {
+                items.push(json!({"id": id("flag", n), "type": "Annotation", "motivation": "questioning",
+                    "body": {"type": "TextualBody", "value": flag.text, "purpose": "commenting"}, "target": target(flag.passage)}));
+            }
+            let mut bytes = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    bytes.push(b',');
+                }
+                serde_json::to_writer(&mut bytes, item).expect("JSON of plain data");
+            }
+            (items.len(), bytes)
+        })
+        .collect();
+    let total: usize = pieces.iter().map(|(n, _)| n).sum();
+    let mut out = Vec::with_capacity(pieces.iter().map(|(_, b)| b.len() + 1).sum::<usize>() + 256);
+    out.extend_from_slice(
+        br#"{"@context":"http://www.w3.org/ns/anno.jsonld","type":"AnnotationCollection","label":"#,
+    );
+    serde_json::to_writer(&mut out, &dossier.config.title).expect("JSON string");
+    out.extend_from_slice(
+        format!(r#","total":{total},"first":{{"type":"AnnotationPage","items":["#).as_bytes(),
+    );
+    let mut first = true;
+    for (n, bytes) in &pieces {
+        if *n == 0 {
+            continue;
         }
-        for (n, q) in a.quotes.iter().enumerate() {
-            items.push(json!({"id": id("quote", n), "type": "Annotation", "motivation": "identifying",
-                "body": {"type": "TextualBody", "purpose": "describing", "value": format!("Spoken by {}", dossier.people[q.speaker].person.name)},
-                "target": target(q.passage)}));
+        if !first {
+            out.push(b',');
         }
-        for (n, c) in a.assertions.iter().enumerate() {
-            items.push(json!({"id": id("claim", n), "type": "Annotation", "motivation": "assessing",
-                "body": [{"type": "SpecificResource", "source": page_url(&claim_href(dossier, c.claim))},
-                         {"type": "TextualBody", "purpose": "tagging", "value": c.stance.as_str()}],
-                "target": target(c.passage)}));
-        }
-        for (n, note) in a.notes.iter().enumerate() {
-            items.push(json!({"id": id("note", n), "type": "Annotation", "motivation": "commenting",
-                "body": {"type": "TextualBody", "format": "text/markdown", "value": note.text}, "target": target(note.passage)}));
-        }
-        for (n, flag) in a.declared_flags.iter().enumerate() {
-            items.push(json!({"id": id("flag", n), "type": "Annotation", "motivation": "questioning",
-                "body": {"type": "TextualBody", "value": flag.text, "purpose": "commenting"}, "target": target(flag.passage)}));
-        }
+        first = false;
+        out.extend_from_slice(bytes);
     }
-    let doc = json!({
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "type": "AnnotationCollection",
-        "label": dossier.config.title,
-        "total": items.len(),
-        "first": {"type": "AnnotationPage", "items": items},
-    });
-    serde_json::to_vec_pretty(&doc).expect("JSON of plain data")
+    out.extend_from_slice(b"]}}\n");
+    out
 }
 
 /// `search-index.js`: `window.DOSSIER_SEARCH = [[kind, title, href, detail, keywords], ...]`.

@@ -255,9 +255,13 @@ pub fn render(
     singles.push(not_found_page(&r));
     collect(singles, &mut errors);
 
+    let (dossier_json, annotations) = rayon::join(
+        || data::dossier_json(dossier, analysis),
+        || data::annotations_jsonld(dossier),
+    );
     let mut files: Vec<Result<(), Diagnostic>> = vec![
-        r.write("dossier.json", &data::dossier_json(dossier, analysis)),
-        r.write("annotations.jsonld", &data::annotations_jsonld(dossier)),
+        r.write("dossier.json", &dossier_json),
+        r.write("annotations.jsonld", &annotations),
         r.write("search-index.js", &data::search_index(dossier)),
         r.write("feed.xml", &data::feed(dossier)),
         r.write(".nojekyll", b""),
