@@ -110,8 +110,8 @@ fn main() -> ExitCode {
             let on_page: Option<Box<dyn Fn(usize) + Sync>> = progress.clone().map(|bar| {
                 Box::new(move |total: usize| {
                     // Small dossiers build faster than a bar can be read.
+                    bar.set_length(total as u64);
                     if total >= MIN_PAGES_FOR_PROGRESS && bar.is_hidden() {
-                        bar.set_length(total as u64);
                         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(10));
                     }
                     bar.inc(1);
