@@ -145,10 +145,10 @@ pub fn article_page<'a>(
                 label: "Inconsistency",
                 html: format!(
                     "{} <a href=\"#{}\">details</a>",
-                    escape(&flag.message),
+                    super::views::inline_markdown(&flag.message),
                     flag.id
                 ),
-                sidenote: Some(flag.message.clone()),
+                sidenote: Some(super::views::plain_text(&flag.message)),
             });
         }
     }

@@ -88,6 +88,20 @@ pub fn plain_text(markdown: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Markdown of one paragraph as inline HTML (no `<p>` around it), for text
+/// that sits inside a sentence or list item.
+pub fn inline_markdown(markdown: &str) -> String {
+    let html = markdown_to_html(markdown);
+    let trimmed = html.trim();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|t| t.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        _ => trimmed.to_owned(),
+    }
+}
+
 /// Human names of the rules, for headings.
 pub fn rule_label(rule: &str) -> &'static str {
     match rule {
@@ -148,6 +162,8 @@ pub struct FlagView {
     pub kind: Option<String>,
     pub level: &'static str,
     pub message: String,
+    /// The message as inline HTML (declared flags' text is Markdown).
+    pub message_html: String,
     pub diff: Vec<DiffPiece>,
     pub passages: Vec<FlagPassageView>,
     /// Pages of the claims and people involved.
@@ -200,6 +216,7 @@ fn flag_view(dossier: &Dossier, flag: &Flag) -> FlagView {
         kind: flag.kind.clone(),
         level: flag.level.as_str(),
         message: flag.message.clone(),
+        message_html: inline_markdown(&flag.message),
         diff: flag.diff.clone(),
         passages,
         links,
@@ -274,6 +291,15 @@ mod tests {
             text_fragment_url("https://x.org/a", long),
             "https://x.org/a#:~:text=one%20two%20three%20four%20five,nine%20ten%20eleven%20twelve%20thirteen"
         );
+    }
+
+    #[test]
+    fn inline_markdown_drops_the_paragraph() {
+        assert_eq!(
+            inline_markdown("said **intense** pressure"),
+            "said <strong>intense</strong> pressure"
+        );
+        assert_eq!(inline_markdown("a\n\nb"), "<p>a</p>\n<p>b</p>");
     }
 
     #[test]
