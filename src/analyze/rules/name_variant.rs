@@ -1,74 +1,206 @@
 //! `name-variant`: a person named in an article by one of their `variants`.
 //!
-//! One flag per article, person and spelling, covering every passage where
-//! that article uses it; the message says how the other sources spell it.
+//! One flag per article and person, covering every passage where that article
+//! uses any variant spelling of them; the message says how the other outlets
+//! spell the name (the correct form most outlets use).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use super::join_names;
+use super::{join_names, outlet_count, outlets, verb};
 use crate::analyze::{Finding, FlagPassage};
-use crate::resolve::{Dossier, NameForm, PersonIx};
+use crate::resolve::{ArticleIx, Dossier, NameForm, PersonIx};
 
 pub fn check(dossier: &Dossier) -> Vec<Finding> {
+    let mut usual: HashMap<PersonIx, Option<Usual>> = HashMap::new();
     let mut findings = Vec::new();
     for (article_ix, article) in dossier.articles.iter().enumerate() {
-        // (person, spelling) -> passages
-        let mut uses: BTreeMap<(PersonIx, &str), Vec<FlagPassage>> = BTreeMap::new();
+        // person -> (spellings in order of first use, passages)
+        let mut uses: BTreeMap<PersonIx, (Vec<&str>, Vec<FlagPassage>)> = BTreeMap::new();
         for m in &article.mentions {
             if m.form == Some(NameForm::Variant) {
                 let text = article.passage(m.passage).text.as_str();
-                uses.entry((m.person, text)).or_default().push(FlagPassage {
+                let (spellings, passages) = uses.entry(m.person).or_default();
+                if !spellings.contains(&text) {
+                    spellings.push(text);
+                }
+                passages.push(FlagPassage {
                     article: article_ix,
                     passage: m.passage,
                 });
             }
         }
-        for ((person, spelling), passages) in uses {
-            let message = message(dossier, article_ix, person, spelling);
+        for (person, (spellings, passages)) in uses {
+            let usual = usual
+                .entry(person)
+                .or_insert_with(|| usual_form(dossier, person));
+            let message = message(dossier, article_ix, person, &spellings, usual.as_ref());
             findings.push(Finding::new(message, passages).people([person]));
         }
     }
     findings
 }
 
-/// "Albawaba writes 'Steven Weitekamp'; Quds News Network and CNN write
-/// 'Steve Witkoff'." Falls back to the name in people.yaml when no other
-/// source names the person correctly.
-fn message(dossier: &Dossier, article_ix: usize, person: PersonIx, spelling: &str) -> String {
-    let outlet = &dossier.articles[article_ix].article.front.outlet;
-    // Other outlets' correct spellings, most used first.
-    let mut correct: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+/// The correct form (name or alias) of a person that the most outlets use,
+/// with the articles that use it, in date order.
+struct Usual {
+    form: String,
+    articles: Vec<ArticleIx>,
+}
+
+/// Computed once per person, however many articles misspell them.
+fn usual_form(dossier: &Dossier, person: PersonIx) -> Option<Usual> {
+    let mut by_form: BTreeMap<&str, (Vec<&str>, Vec<ArticleIx>)> = BTreeMap::new();
     for at in &dossier.index.mentions_of[person] {
-        let other = &dossier.articles[at.article];
-        let m = &other.mentions[at.entry];
+        let article = &dossier.articles[at.article];
+        let m = &article.mentions[at.entry];
         if matches!(m.form, Some(NameForm::Name | NameForm::Alias)) {
-            let outlets = correct
-                .entry(other.passage(m.passage).text.as_str())
+            let (outlets, articles) = by_form
+                .entry(article.passage(m.passage).text.as_str())
                 .or_default();
-            let name = other.article.front.outlet.as_str();
-            if !outlets.contains(&name) {
-                outlets.push(name);
+            let outlet = article.article.front.outlet.trim();
+            if !outlets.contains(&outlet) {
+                outlets.push(outlet);
+            }
+            if articles.last() != Some(&at.article) {
+                articles.push(at.article);
             }
         }
     }
-    let name = &dossier.people[person].person.name;
-    let mut forms: Vec<(&str, Vec<&str>)> = correct.into_iter().collect();
-    forms.sort_by_key(|(form, outlets)| (std::cmp::Reverse(outlets.len()), *form != name.as_str()));
-    let others: Vec<String> = forms
-        .iter()
-        .take(3)
-        .map(|(form, outlets)| {
-            let verb = if outlets.len() == 1 {
-                "writes"
-            } else {
-                "write"
-            };
-            format!("{} {verb} '{form}'", join_names(outlets))
+    let name = dossier.people[person].person.name.trim();
+    by_form
+        .into_iter()
+        .max_by_key(|(form, (outlets, _))| (outlets.len(), *form == name, std::cmp::Reverse(*form)))
+        .map(|(form, (_, articles))| Usual {
+            form: form.to_owned(),
+            articles,
         })
-        .collect();
-    if others.is_empty() {
-        format!("{outlet} writes '{spelling}'; the person's name is '{name}'.")
-    } else {
-        format!("{outlet} writes '{spelling}'; {}.", others.join("; "))
+}
+
+/// "Albawaba writes 'Steven Weitekamp' and 'Weitekamp'; Quds News Network,
+/// 112.ua and ireport247news.com write 'Steve Witkoff'." Falls back to the
+/// name in people.yaml when no other article names the person correctly.
+fn message(
+    dossier: &Dossier,
+    article_ix: ArticleIx,
+    person: PersonIx,
+    spellings: &[&str],
+    usual: Option<&Usual>,
+) -> String {
+    let outlet = dossier.articles[article_ix].article.front.outlet.trim();
+    let quoted: Vec<String> = spellings.iter().map(|s| format!("'{s}'")).collect();
+    let written = format!("{outlet} writes {}", join_names(&quoted));
+    let others = usual.and_then(|u| {
+        let articles: Vec<ArticleIx> = u
+            .articles
+            .iter()
+            .copied()
+            .filter(|&a| a != article_ix)
+            .collect();
+        (!articles.is_empty()).then(|| {
+            let n = outlet_count(dossier, articles.iter().copied());
+            format!(
+                "{} {} '{}'",
+                outlets(dossier, articles),
+                verb(n, "writes", "write"),
+                u.form
+            )
+        })
+    });
+    match others {
+        Some(others) => format!("{written}; {others}."),
+        None => format!(
+            "{written}; the person's name is '{}'.",
+            dossier.people[person].person.name.trim()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::rules::testing::{expect, passages, TestDossier};
+
+    const PEOPLE: &str = "
+- id: steve-witkoff
+  name: Steve Witkoff
+  aliases: [Witkoff]
+  variants: [Steven Weitekamp, Weitekamp]
+- id: adam-boehler
+  name: Adam Boehler
+  variants: [Adam Bowler]
+";
+
+    #[test]
+    fn one_flag_per_article_and_person_with_every_spelling() {
+        let d = TestDossier::new()
+            .people(PEOPLE)
+            .article(
+                "alb",
+                "Albawaba",
+                "2025-05-11",
+                "Envoy Steven Weitekamp spoke.\n\nWeitekamp said so. Weitekamp left.",
+                "",
+            )
+            .article(
+                "qnn",
+                "Quds News Network",
+                "2025-05-21",
+                "Steve Witkoff met Witkoff's team.",
+                "",
+            )
+            .article("cnn", "CNN", "2025-05-21", "Steve Witkoff agreed.", "")
+            .article("alias", "Axios", "2025-05-20", "Witkoff said.", "")
+            .build();
+        let findings = check(&d);
+        assert_eq!(findings.len(), 1);
+        let f = &findings[0];
+        assert_eq!(
+            passages(&d, f),
+            expect(&[
+                ("alb", "Steven Weitekamp"),
+                ("alb", "Weitekamp"),
+                ("alb", "Weitekamp")
+            ])
+        );
+        assert_eq!(f.people, vec![0]);
+        assert_eq!(f.message, "Albawaba writes 'Steven Weitekamp' and 'Weitekamp'; CNN and Quds News Network write 'Steve Witkoff'.");
+    }
+
+    #[test]
+    fn falls_back_to_the_name_when_nobody_spells_it_right() {
+        let d = TestDossier::new()
+            .people(PEOPLE)
+            .article("ua", "112.ua", "2025-03-05", "Adam Bowler met Hamas.", "")
+            .build();
+        let findings = check(&d);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].message,
+            "112.ua writes 'Adam Bowler'; the person's name is 'Adam Boehler'."
+        );
+    }
+
+    #[test]
+    fn correct_names_do_not_fire() {
+        let d = TestDossier::new()
+            .people(PEOPLE)
+            .article(
+                "a",
+                "A",
+                "2025-03-05",
+                "Adam Boehler met Steve Witkoff and Witkoff.",
+                "",
+            )
+            .build();
+        assert!(check(&d).is_empty());
+    }
+
+    #[test]
+    fn two_people_misspelt_in_one_article_are_two_flags() {
+        let d = TestDossier::new()
+            .people(PEOPLE)
+            .article("a", "A", "2025-03-05", "Adam Bowler met Weitekamp.", "")
+            .build();
+        assert_eq!(check(&d).len(), 2);
     }
 }
