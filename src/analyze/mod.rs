@@ -5,17 +5,20 @@
 //! reads the dossier and its indexes; it never scans all articles per person or
 //! per claim. This module runs the rules the config has not turned off, gives
 //! each finding its severity and a stable id, and indexes the flags by article,
-//! person and claim for the render stage.
+//! person and claim for the render stage. `suggest` adds warnings (not flags)
+//! that help annotate more completely.
 
 pub mod rules;
+pub mod suggest;
 
 use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
+use crate::body::TextSpan;
 use crate::diagnostic::Diagnostic;
 use crate::model::CheckLevel;
-use crate::resolve::{ArticleIx, ClaimIx, Dossier, PassageIx, PersonIx};
+use crate::resolve::{ArticleIx, ClaimIx, Dossier, PassageIx, PersonIx, ResolvedArticle};
 
 /// One inconsistency, as shown in the site and exported in dossier.json.
 #[derive(Clone, Debug)]
@@ -97,10 +100,11 @@ pub struct Analysis {
 }
 
 /// Runs every rule not turned `off` in `checks:`. Findings of rules set to
-/// `error` or `warning` are also returned as diagnostics (with suggestions for
-/// annotating more completely).
+/// `error` or `warning` are also returned as diagnostics, with the
+/// suggestions for annotating more completely ([`suggest`]).
 pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
     let mut diagnostics = check_config(dossier);
+    diagnostics.extend(suggest::suggest(dossier));
     let mut flags = Vec::new();
     let mut taken_ids = HashSet::new();
     for rule in rules::ALL {
@@ -196,7 +200,7 @@ fn check_config(dossier: &Dossier) -> Vec<Diagnostic> {
         .iter()
         .flat_map(|a| a.declared_flags.iter().map(|f| f.kind.as_str()))
         .collect();
-    let known: Vec<&str> = rules::ALL.iter().map(|r| r.id).collect();
+    let known: Vec<&str> = rules::ALL.iter().map(|r| r.id).chain(suggest::CODES.iter().copied()).collect();
     let source = dossier
         .sources
         .get(std::path::Path::new("config.yaml"))
@@ -235,30 +239,25 @@ fn flag_diagnostic(
     let mut d = make(flag.rule, flag.message.clone());
     if let Some(first) = flag.passages.first() {
         let article = &dossier.articles[first.article];
-        let span = article.passage(first.passage).span;
-        let line = article.body.line_of(span) + article.article.body_line_offset;
-        let source = format!(
-            "{}{}",
-            "\n".repeat(article.article.body_line_offset),
-            article.article.body
-        );
-        let column = source
-            .lines()
-            .nth(line - 1)
-            .and_then(|l| l.find(article.passage(first.passage).text.as_str()))
-            .map(|byte| {
-                1 + source.lines().nth(line - 1).unwrap_or_default()[..byte]
-                    .chars()
-                    .count()
-            })
-            .unwrap_or(1);
-        let width = article.passage(first.passage).text.chars().count();
-        d = d.at_source(&article.article.path, &source, line, column, width);
+        d = at_passage(d, article, article.passage(first.passage).span);
     }
     d.with_hint(format!(
         "set `checks: {{{}: flag}}` in config.yaml to show it in the site without failing the build",
         flag.kind.as_deref().unwrap_or(flag.rule)
     ))
+}
+
+/// Points `d` at `span` of `article`'s Markdown file: its line, the column
+/// where the passage's text starts on that line (1 when it does not start
+/// there, e.g. when Markdown syntax sits inside it), and its width.
+pub(crate) fn at_passage(d: Diagnostic, article: &ResolvedArticle, span: TextSpan) -> Diagnostic {
+    let text = article.body.text(span);
+    let offset = article.article.body_line_offset;
+    let line = article.body.line_of(span) + offset;
+    let source = format!("{}{}", "\n".repeat(offset), article.article.body);
+    let source_line = source.lines().nth(line - 1).unwrap_or_default();
+    let column = source_line.find(text).map(|byte| 1 + source_line[..byte].chars().count()).unwrap_or(1);
+    d.at_source(&article.article.path, &source, line, column, text.chars().count())
 }
 
 /// `<rule>-<8 hex digits>` from the rule, the passages' article slugs and

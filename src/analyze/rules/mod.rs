@@ -110,37 +110,37 @@ const OUTLETS_NAMED: usize = 5;
 /// The outlets of `articles`, each once, in the order given (the indexes list
 /// articles by date), joined as prose: "Albawaba, CNN and 3 others".
 pub fn outlets(dossier: &Dossier, articles: impl IntoIterator<Item = ArticleIx>) -> String {
-    let mut names: Vec<&str> = Vec::new();
-    for a in articles {
-        let name = dossier.articles[a].article.front.outlet.trim();
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
+    let names = distinct_outlets(dossier, articles);
     join_outlets(&names)
 }
 
 /// Number of distinct outlets of `articles`: picks "says" or "say".
 pub fn outlet_count(dossier: &Dossier, articles: impl IntoIterator<Item = ArticleIx>) -> usize {
-    let mut names: Vec<&str> = articles
+    distinct_outlets(dossier, articles).len()
+}
+
+fn distinct_outlets(dossier: &Dossier, articles: impl IntoIterator<Item = ArticleIx>) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
+    articles
         .into_iter()
         .map(|a| dossier.articles[a].article.front.outlet.trim())
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names.len()
+        .filter(|name| seen.insert(*name))
+        .collect()
 }
 
 /// Joins outlet names as prose, naming at most [`OUTLETS_NAMED`].
 pub fn join_outlets<S: AsRef<str>>(names: &[S]) -> String {
-    if names.len() <= OUTLETS_NAMED {
-        return join_names(names);
+    join_first(names.iter().map(AsRef::as_ref), names.len())
+}
+
+/// Joins the first of `total` names as prose ("A, B, C, D and 7 others"),
+/// reading only as many of `names` as it shows.
+pub fn join_first<'a>(names: impl Iterator<Item = &'a str>, total: usize) -> String {
+    if total <= OUTLETS_NAMED {
+        return join_names(&names.take(total).collect::<Vec<_>>());
     }
-    let mut shown: Vec<String> = names[..OUTLETS_NAMED - 1]
-        .iter()
-        .map(|s| s.as_ref().to_owned())
-        .collect();
-    shown.push(format!("{} others", names.len() - (OUTLETS_NAMED - 1)));
+    let mut shown: Vec<String> = names.take(OUTLETS_NAMED - 1).map(str::to_owned).collect();
+    shown.push(format!("{} others", total - shown.len()));
     join_names(&shown)
 }
 

@@ -4,9 +4,9 @@
 //! uses any variant spelling of them; the message says how the other outlets
 //! spell the name (the correct form most outlets use).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{join_names, outlet_count, outlets, verb};
+use super::{join_first, join_names, verb};
 use crate::analyze::{Finding, FlagPassage};
 use crate::resolve::{ArticleIx, Dossier, NameForm, PersonIx};
 
@@ -40,68 +40,90 @@ pub fn check(dossier: &Dossier) -> Vec<Finding> {
     findings
 }
 
-/// The correct form (name or alias) of a person that the most outlets use,
-/// with the articles that use it, in date order.
-struct Usual {
-    form: String,
-    articles: Vec<ArticleIx>,
+/// The correct form (name or alias) of a person that the most outlets use.
+struct Usual<'a> {
+    form: &'a str,
+    /// The outlets that use it, in date order of first use, each with how
+    /// many of its articles do.
+    outlets: Vec<(&'a str, usize)>,
+    /// The articles that use it.
+    articles: HashSet<ArticleIx>,
 }
 
 /// Computed once per person, however many articles misspell them.
-fn usual_form(dossier: &Dossier, person: PersonIx) -> Option<Usual> {
-    let mut by_form: BTreeMap<&str, (Vec<&str>, Vec<ArticleIx>)> = BTreeMap::new();
+fn usual_form(dossier: &Dossier, person: PersonIx) -> Option<Usual<'_>> {
+    #[derive(Default)]
+    struct Use<'a> {
+        outlets: Vec<(&'a str, usize)>,
+        position: HashMap<&'a str, usize>,
+        articles: HashSet<ArticleIx>,
+    }
+    let mut by_form: BTreeMap<&str, Use<'_>> = BTreeMap::new();
     for at in &dossier.index.mentions_of[person] {
         let article = &dossier.articles[at.article];
         let m = &article.mentions[at.entry];
-        if matches!(m.form, Some(NameForm::Name | NameForm::Alias)) {
-            let (outlets, articles) = by_form
-                .entry(article.passage(m.passage).text.as_str())
-                .or_default();
-            let outlet = article.article.front.outlet.trim();
-            if !outlets.contains(&outlet) {
-                outlets.push(outlet);
-            }
-            if articles.last() != Some(&at.article) {
-                articles.push(at.article);
+        if !matches!(m.form, Some(NameForm::Name | NameForm::Alias)) {
+            continue;
+        }
+        let used = by_form
+            .entry(article.passage(m.passage).text.as_str())
+            .or_default();
+        if !used.articles.insert(at.article) {
+            continue;
+        }
+        let outlet = article.article.front.outlet.trim();
+        match used.position.get(outlet) {
+            Some(&k) => used.outlets[k].1 += 1,
+            None => {
+                used.position.insert(outlet, used.outlets.len());
+                used.outlets.push((outlet, 1));
             }
         }
     }
     let name = dossier.people[person].person.name.trim();
     by_form
         .into_iter()
-        .max_by_key(|(form, (outlets, _))| (outlets.len(), *form == name, std::cmp::Reverse(*form)))
-        .map(|(form, (_, articles))| Usual {
-            form: form.to_owned(),
-            articles,
+        .max_by_key(|(form, used)| (used.outlets.len(), *form == name, std::cmp::Reverse(*form)))
+        .map(|(form, used)| Usual {
+            form,
+            outlets: used.outlets,
+            articles: used.articles,
         })
 }
 
 /// "Albawaba writes 'Steven Weitekamp' and 'Weitekamp'; Quds News Network,
 /// 112.ua and ireport247news.com write 'Steve Witkoff'." Falls back to the
 /// name in people.yaml when no other article names the person correctly.
+/// Reads only the outlets it names, so a person misspelt in thousands of
+/// articles costs no more per article than one misspelt once.
 fn message(
     dossier: &Dossier,
     article_ix: ArticleIx,
     person: PersonIx,
     spellings: &[&str],
-    usual: Option<&Usual>,
+    usual: Option<&Usual<'_>>,
 ) -> String {
     let outlet = dossier.articles[article_ix].article.front.outlet.trim();
     let quoted: Vec<String> = spellings.iter().map(|s| format!("'{s}'")).collect();
     let written = format!("{outlet} writes {}", join_names(&quoted));
     let others = usual.and_then(|u| {
-        let articles: Vec<ArticleIx> = u
+        // This article's outlet counts only for its other articles.
+        let excluded = u
             .articles
-            .iter()
-            .copied()
-            .filter(|&a| a != article_ix)
-            .collect();
-        (!articles.is_empty()).then(|| {
-            let n = outlet_count(dossier, articles.iter().copied());
+            .contains(&article_ix)
+            .then_some(outlet)
+            .filter(|o| u.outlets.iter().any(|(p, n)| p == o && *n == 1));
+        let total = u.outlets.len() - usize::from(excluded.is_some());
+        (total > 0).then(|| {
+            let names = u
+                .outlets
+                .iter()
+                .map(|(o, _)| *o)
+                .filter(|o| Some(*o) != excluded);
             format!(
                 "{} {} '{}'",
-                outlets(dossier, articles),
-                verb(n, "writes", "write"),
+                join_first(names, total),
+                verb(total, "writes", "write"),
                 u.form
             )
         })

@@ -221,14 +221,12 @@ pub fn first_change(diff: &[DiffPiece]) -> Option<(String, String, usize)> {
         }
         let start = k;
         let mut end = k;
-        while end < diff.len() {
-            if diff[end].change != "same" {
-                end += 1;
-            } else if end + 1 < diff.len() && diff[end].text.split(' ').count() <= 2 {
-                end += 1;
-            } else {
-                break;
-            }
+        // A change, or one or two unchanged words followed by more.
+        while end < diff.len()
+            && (diff[end].change != "same"
+                || (end + 1 < diff.len() && diff[end].text.split(' ').count() <= 2))
+        {
+            end += 1;
         }
         hunks.push((start, end));
         k = end;
