@@ -200,7 +200,11 @@ fn check_config(dossier: &Dossier) -> Vec<Diagnostic> {
         .iter()
         .flat_map(|a| a.declared_flags.iter().map(|f| f.kind.as_str()))
         .collect();
-    let known: Vec<&str> = rules::ALL.iter().map(|r| r.id).chain(suggest::CODES.iter().copied()).collect();
+    let known: Vec<&str> = rules::ALL
+        .iter()
+        .map(|r| r.id)
+        .chain(suggest::CODES.iter().copied())
+        .collect();
     let source = dossier
         .sources
         .get(std::path::Path::new("config.yaml"))
@@ -256,8 +260,17 @@ pub(crate) fn at_passage(d: Diagnostic, article: &ResolvedArticle, span: TextSpa
     let line = article.body.line_of(span) + offset;
     let source = format!("{}{}", "\n".repeat(offset), article.article.body);
     let source_line = source.lines().nth(line - 1).unwrap_or_default();
-    let column = source_line.find(text).map(|byte| 1 + source_line[..byte].chars().count()).unwrap_or(1);
-    d.at_source(&article.article.path, &source, line, column, text.chars().count())
+    let column = source_line
+        .find(text)
+        .map(|byte| 1 + source_line[..byte].chars().count())
+        .unwrap_or(1);
+    d.at_source(
+        &article.article.path,
+        &source,
+        line,
+        column,
+        text.chars().count(),
+    )
 }
 
 /// `<rule>-<8 hex digits>` from the rule, the passages' article slugs and
