@@ -214,7 +214,7 @@ fn after_passage<'a>(page: &'a Html, anchor: &str) -> Option<ElementRef<'a>> {
     let pieces = sel(&format!(
         "[data-passage='{anchor}'], [data-passage='{anchor}-mark']"
     ));
-    let mut node = page.select(&pieces).last()?;
+    let mut node = page.select(&pieces).next_back()?;
     if let Some(parent) = node.parent().and_then(ElementRef::wrap) {
         let last_child = node.next_siblings().all(|n| ElementRef::wrap(n).is_none());
         if parent.value().name() == "a" && last_child {
