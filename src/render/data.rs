@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::views::{article_href, claim_href, claim_text, person_href};
-use crate::analyze::Analysis;
+use crate::analyze::{Analysis, DiffPiece};
 use crate::resolve::{Dossier, PassageShape};
 
 #[derive(Serialize)]
@@ -82,6 +82,9 @@ struct FlagJson<'a> {
     people: Vec<&'a str>,
     claims: Vec<&'a str>,
     passages: Vec<PassageJson<'a>>,
+    /// `quote-wording`: the word-level difference of the two quotes.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    diff: &'a [DiffPiece],
 }
 
 /// `dossier.json`: everything resolved (the contract's minimum and more).
@@ -210,6 +213,7 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis) -> Vec<u8> {
                     }
                 })
                 .collect(),
+            diff: &f.diff,
         })
         .collect();
     #[derive(Serialize)]

@@ -239,7 +239,7 @@ mod tests {
         );
         assert_eq!(
             f.message,
-            "Quds News Network and CNN quote Dennis Ross in nearly the same words: Quds News Network has 'own Hamas channel not', CNN has 'own channel to Hamas not'."
+            "Quds News Network and CNN quote Dennis Ross in nearly the same words: Quds News Network has 'own Hamas channel', CNN has 'own channel to Hamas'."
         );
         assert_eq!(f.people, vec![0]);
         assert!(f

@@ -206,8 +206,8 @@ fn diff_from(a: &Words, b: &Words, pairs: &[(usize, usize)]) -> Vec<DiffPiece> {
     pieces
 }
 
-/// The first change of a difference with a word of context either side, as
-/// each quote has it ("own Hamas channel", "own channel to Hamas") without
+/// The first change of a difference with a word of context before it (and
+/// after it, for a word only one quote has), as each quote has it ("own Hamas channel", "own channel to Hamas") without
 /// punctuation, and how
 /// many changes there are. Changes separated by one or two unchanged words
 /// count as one.
@@ -235,7 +235,14 @@ pub fn first_change(diff: &[DiffPiece]) -> Option<(String, String, usize)> {
     let before = start
         .checked_sub(1)
         .and_then(|k| diff[k].text.split(' ').next_back());
-    let after = diff.get(end).and_then(|p| p.text.split(' ').next());
+    // The word after only when one side has nothing of its own there
+    // ("am sure" / "am not sure"); otherwise the changed words say enough.
+    let one_sided = !diff[start..end].iter().any(|p| p.change == "removed")
+        || !diff[start..end].iter().any(|p| p.change == "added");
+    let after = diff
+        .get(end)
+        .filter(|_| one_sided)
+        .and_then(|p| p.text.split(' ').next());
     // Words without the punctuation around them: an unchanged word is shown
     // as the first quote has it, which may not be how the second punctuates it.
     let side = |change: &str| {
@@ -384,7 +391,7 @@ mod tests {
         );
         assert_eq!(
             first_change(&c.diff),
-            Some(("one two three".into(), "one 2 three".into(), 2))
+            Some(("one two".into(), "one 2".into(), 2))
         );
     }
 }
