@@ -74,6 +74,21 @@ impl Staging {
         Ok(())
     }
 
+    /// Opens one file of the site for streaming a large output (JSON of the
+    /// whole dossier) without holding it in memory.
+    pub fn create(&self, relative: &str) -> io::Result<io::BufWriter<fs::File>> {
+        let path = self.dir.join(relative);
+        let file = match fs::File::create(&path) {
+            Ok(file) => file,
+            Err(_) => {
+                self.make_room(&path)?;
+                fs::File::create(&path)?
+            }
+        };
+        self.record(relative);
+        Ok(io::BufWriter::with_capacity(1 << 16, file))
+    }
+
     fn record(&self, relative: impl Into<PathBuf>) {
         self.written
             .lock()

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::views::{claim_href, claim_text, person_href, text_fragment_url, FlagView, Link};
+use super::views::{claim_href, claim_text, person_href, text_fragment_url, Link};
 use crate::analyze::Analysis;
 use crate::body::{markdown_to_html, Decorations, Link as BodyLink, Mark};
 use crate::resolve::{ArticleIx, Dossier, PassageIx, PassageShape};
@@ -47,7 +47,7 @@ pub struct ArticlePage<'a> {
     pub article: ArticleView,
     pub body_html: String,
     pub annotations: Vec<AnnotationView>,
-    pub flags: Vec<&'a FlagView>,
+    pub flags: Vec<&'a String>,
     pub people: Vec<Link>,
 }
 
@@ -64,7 +64,7 @@ struct Pending {
 pub fn article_page<'a>(
     dossier: &Dossier,
     analysis: &Analysis,
-    flags: &'a [FlagView],
+    flags: &'a [String],
     ix: ArticleIx,
     outlet_href: String,
 ) -> ArticlePage<'a> {
@@ -134,8 +134,7 @@ pub fn article_page<'a>(
             sidenote: Some(super::views::plain_text(&n.text)),
         });
     }
-    let article_flags: Vec<&FlagView> =
-        analysis.by_article[ix].iter().map(|&f| &flags[f]).collect();
+    let article_flags: Vec<&String> = analysis.by_article[ix].iter().map(|&f| &flags[f]).collect();
     for &f in &analysis.by_article[ix] {
         let flag = &analysis.flags[f];
         for p in flag.passages.iter().filter(|p| p.article == ix) {

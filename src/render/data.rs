@@ -2,6 +2,8 @@
 //! Annotations), search-index.js (for search from file://), sitemap.xml and
 //! feed.xml (Atom).
 
+use std::io::{self, Write};
+
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -87,8 +89,9 @@ struct FlagJson<'a> {
     diff: &'a [DiffPiece],
 }
 
-/// `dossier.json`: everything resolved (the contract's minimum and more).
-pub fn dossier_json(dossier: &Dossier, analysis: &Analysis) -> Vec<u8> {
+/// `dossier.json`: everything resolved (the contract's minimum and more),
+/// streamed to `out`.
+pub fn dossier_json(dossier: &Dossier, analysis: &Analysis, out: impl Write) -> io::Result<()> {
     let articles: Vec<ArticleJson> = dossier
         .articles
         .iter()
@@ -235,14 +238,14 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis) -> Vec<u8> {
         claims,
         flags,
     };
-    // Typed structs straight to bytes: no intermediate JSON tree.
-    serde_json::to_vec(&doc).expect("JSON of plain data")
+    // Typed structs straight to the file: no intermediate JSON tree.
+    serde_json::to_writer(out, &doc).map_err(io::Error::other)
 }
 
 /// `annotations.jsonld`: every sidecar annotation as a W3C Web Annotation with
-/// a TextQuoteSelector on the article page. Articles are serialised in
-/// parallel and the pieces joined.
-pub fn annotations_jsonld(dossier: &Dossier) -> Vec<u8> {
+/// a TextQuoteSelector on the article page, streamed to `out`. Articles are
+/// serialised in parallel, a batch at a time, so memory stays bounded.
+pub fn annotations_jsonld(dossier: &Dossier, mut out: impl Write) -> io::Result<()> {
     let base = dossier
         .config
         .base_url
@@ -256,11 +259,9 @@ pub fn annotations_jsonld(dossier: &Dossier) -> Vec<u8> {
             format!("{base}/{href}")
         }
     };
-    let pieces: Vec<(usize, Vec<u8>)> = dossier
-        .articles
-        .par_iter()
-        .enumerate()
-        .map(|(ix, a)| {
+    let article_items = |ix: usize| {
+        let a = &dossier.articles[ix];
+        {
             let source = page_url(&article_href(dossier, ix));
             let target = |p: usize| {
                 let passage = a.passage(p);
@@ -272,7 +273,12 @@ pub fn annotations_jsonld(dossier: &Dossier) -> Vec<u8> {
             };
             let id = |kind: &str, n: usize| format!("{source}#{kind}-{n}");
             let mut items: Vec<Value> = Vec::new();
-            for (n, m) in a.mentions.iter().enumerate().filter(|(_, m)| a.passage(m.passage).shape == PassageShape::Mark) {
+            for (n, m) in a
+                .mentions
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| a.passage(m.passage).shape == PassageShape::Mark)
+            {
                 items.push(json!({"id": id("mention", n), "type": "Annotation", "motivation": "identifying",
                     "body": {"type": "SpecificResource", "source": page_url(&person_href(dossier, m.person))}, "target": target(m.passage)}));
             }
@@ -303,30 +309,47 @@ pub fn annotations_jsonld(dossier: &Dossier) -> Vec<u8> {
                 serde_json::to_writer(&mut bytes, item).expect("JSON of plain data");
             }
             (items.len(), bytes)
+        }
+    };
+    let total: usize = dossier
+        .articles
+        .iter()
+        .map(|a| {
+            a.mentions
+                .iter()
+                .filter(|m| a.passage(m.passage).shape == PassageShape::Mark)
+                .count()
+                + a.quotes.len()
+                + a.assertions.len()
+                + a.notes.len()
+                + a.declared_flags.len()
         })
-        .collect();
-    let total: usize = pieces.iter().map(|(n, _)| n).sum();
-    let mut out = Vec::with_capacity(pieces.iter().map(|(_, b)| b.len() + 1).sum::<usize>() + 256);
-    out.extend_from_slice(
+        .sum();
+    out.write_all(
         br#"{"@context":"http://www.w3.org/ns/anno.jsonld","type":"AnnotationCollection","label":"#,
-    );
-    serde_json::to_writer(&mut out, &dossier.config.title).expect("JSON string");
-    out.extend_from_slice(
-        format!(r#","total":{total},"first":{{"type":"AnnotationPage","items":["#).as_bytes(),
-    );
+    )?;
+    serde_json::to_writer(&mut out, &dossier.config.title).map_err(io::Error::other)?;
+    write!(
+        out,
+        r#","total":{total},"first":{{"type":"AnnotationPage","items":["#
+    )?;
     let mut first = true;
-    for (n, bytes) in &pieces {
-        if *n == 0 {
-            continue;
+    let indexes: Vec<usize> = (0..dossier.articles.len()).collect();
+    for batch in indexes.chunks(512) {
+        let pieces: Vec<(usize, Vec<u8>)> = batch.par_iter().map(|&ix| article_items(ix)).collect();
+        for (n, bytes) in pieces {
+            if n == 0 {
+                continue;
+            }
+            if !first {
+                out.write_all(b",")?;
+            }
+            first = false;
+            out.write_all(&bytes)?;
         }
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-        out.extend_from_slice(bytes);
     }
-    out.extend_from_slice(b"]}}\n");
-    out
+    out.write_all(b"]}}\n")?;
+    out.flush()
 }
 
 /// `search-index.js`: `window.DOSSIER_SEARCH = [[kind, title, href, detail, keywords], ...]`.

@@ -25,7 +25,12 @@ use crate::resolve::Dossier;
 use crate::write::Staging;
 pub use article::escape;
 pub use theme::Theme;
-use views::SiteView;
+use views::{FlagView, SiteView};
+
+/// Passages of one flag listed on article, person and claim pages; the
+/// inconsistencies page lists them all. Keeps a page's size independent of
+/// how many sources a popular claim has.
+const MAX_PASSAGES_PER_FLAG: usize = 6;
 
 /// What rendering wrote.
 #[derive(Debug, Default, Clone, Copy)]
@@ -107,6 +112,59 @@ impl Renderer<'_> {
         Ok(())
     }
 
+    /// Renders every flag with `flag.html` for pages at `root`, listing at
+    /// most `max_passages` of its passages (the rest are counted and linked
+    /// to the flag's full entry on the inconsistencies page).
+    fn flags(
+        &self,
+        views: &[FlagView],
+        root: &str,
+        max_passages: usize,
+    ) -> Result<Vec<String>, Diagnostic> {
+        #[derive(Serialize)]
+        struct FlagContext<'a> {
+            flag: &'a FlagView,
+            root: &'a str,
+            passages: &'a [views::FlagPassageView],
+            more: usize,
+        }
+        views
+            .par_iter()
+            .map(|flag| {
+                let shown = flag.passages.len().min(max_passages);
+                let context = Context::from_serialize(FlagContext {
+                    flag,
+                    root,
+                    passages: &flag.passages[..shown],
+                    more: flag.passages.len() - shown,
+                })
+                .map_err(|e| template_error("flag.html", &e))?;
+                self.theme
+                    .tera
+                    .render("flag.html", &context)
+                    .map_err(|e| template_error("flag.html", &e))
+            })
+            .collect()
+    }
+
+    /// Writes a large file by streaming into it.
+    fn stream(
+        &self,
+        path: &str,
+        fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let result = self.staging.create(path).and_then(|mut out| {
+            fill(&mut out)?;
+            std::io::Write::flush(&mut out)
+        });
+        result.map_err(|e| {
+            Diagnostic::error("write-failed", format!("cannot write {path}: {e}"))
+                .with_hint("check free disk space and permissions of the output folder")
+        })?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.staging.put(path, bytes).map_err(|e| {
             Diagnostic::error("write-failed", format!("cannot write {path}: {e}"))
@@ -145,7 +203,17 @@ pub fn render(
         files: AtomicUsize::new(0),
         on_page,
     };
-    let flags = views::flag_views(dossier, analysis);
+    // Each flag is rendered once per `root` and reused by every page that
+    // lists it (its articles, people, claims and the inconsistencies page).
+    let flag_views = views::flag_views(dossier, analysis);
+    let (flags, top_flags) = rayon::join(
+        || r.flags(&flag_views, "../", MAX_PASSAGES_PER_FLAG),
+        || r.flags(&flag_views, "", usize::MAX),
+    );
+    let (flags, top_flags) = match (flags, top_flags) {
+        (Ok(nested), Ok(top)) => (nested, top),
+        (Err(e), _) | (_, Err(e)) => return Err(vec![e]),
+    };
     let claims_about = pages::claims_about(dossier);
     let outlet_of_article = outlet_hrefs(dossier);
 
@@ -235,14 +303,14 @@ pub fn render(
         "index.html",
         "",
         None,
-        pages::index_page(dossier, analysis, &flags),
+        pages::index_page(dossier, analysis, &top_flags),
     ));
     singles.push(r.page(
         "inconsistencies.html",
         "inconsistencies.html",
         "inconsistencies",
         None,
-        pages::inconsistencies_page(&flags),
+        pages::inconsistencies_page(&flag_views, &top_flags),
     ));
     singles.push(r.page(
         "timeline.html",
@@ -255,13 +323,13 @@ pub fn render(
     singles.push(not_found_page(&r));
     collect(singles, &mut errors);
 
-    let (dossier_json, annotations) = rayon::join(
-        || data::dossier_json(dossier, analysis),
-        || data::annotations_jsonld(dossier),
-    );
     let mut files: Vec<Result<(), Diagnostic>> = vec![
-        r.write("dossier.json", &dossier_json),
-        r.write("annotations.jsonld", &annotations),
+        r.stream("dossier.json", |out| {
+            data::dossier_json(dossier, analysis, out)
+        }),
+        r.stream("annotations.jsonld", |out| {
+            data::annotations_jsonld(dossier, out)
+        }),
         r.write("search-index.js", &data::search_index(dossier)),
         r.write("feed.xml", &data::feed(dossier)),
         r.write(".nojekyll", b""),

@@ -70,13 +70,13 @@ pub struct PersonPage<'a> {
     pub mentions_total: usize,
     pub quotes: Vec<QuoteView>,
     pub claims: Vec<Link>,
-    pub flags: Vec<&'a FlagView>,
+    pub flags: Vec<&'a String>,
 }
 
 pub fn person_page<'a>(
     dossier: &Dossier,
     analysis: &Analysis,
-    flags: &'a [FlagView],
+    flags: &'a [String],
     claims_about: &[Vec<ClaimIx>],
     p: PersonIx,
 ) -> PersonPage<'a> {
@@ -226,13 +226,13 @@ pub struct ClaimView {
 pub struct ClaimPage<'a> {
     pub claim: ClaimView,
     pub assertions: Vec<AssertionView>,
-    pub flags: Vec<&'a FlagView>,
+    pub flags: Vec<&'a String>,
 }
 
 pub fn claim_page<'a>(
     dossier: &Dossier,
     analysis: &Analysis,
-    flags: &'a [FlagView],
+    flags: &'a [String],
     c: ClaimIx,
 ) -> ClaimPage<'a> {
     let entry = &dossier.claims[c];
@@ -509,14 +509,14 @@ pub struct Counts {
 #[derive(Serialize)]
 pub struct IndexPage<'a> {
     pub counts: Counts,
-    pub latest_flags: Vec<&'a FlagView>,
+    pub latest_flags: Vec<&'a String>,
     pub latest_articles: Vec<ArticleItem>,
 }
 
 pub fn index_page<'a>(
     dossier: &Dossier,
     analysis: &Analysis,
-    flags: &'a [FlagView],
+    flags: &'a [String],
 ) -> IndexPage<'a> {
     // The newest articles, and the flags that involve them.
     let mut order: Vec<usize> = (0..dossier.articles.len()).collect();
@@ -554,7 +554,7 @@ pub struct RuleGroup<'a> {
     pub rule: &'static str,
     pub label: &'static str,
     pub explanation: &'static str,
-    pub flags: Vec<&'a FlagView>,
+    pub flags: Vec<&'a String>,
 }
 
 #[derive(Serialize)]
@@ -563,16 +563,20 @@ pub struct InconsistenciesPage<'a> {
     pub groups: Vec<RuleGroup<'a>>,
 }
 
-pub fn inconsistencies_page<'a>(flags: &'a [FlagView]) -> InconsistenciesPage<'a> {
+/// `flags` are the rendered flags, in the order of `views` (grouped by rule).
+pub fn inconsistencies_page<'a>(
+    views: &[FlagView],
+    flags: &'a [String],
+) -> InconsistenciesPage<'a> {
     let mut groups: Vec<RuleGroup<'a>> = Vec::new();
-    for flag in flags {
+    for (flag, html) in views.iter().zip(flags) {
         match groups.iter_mut().find(|g| g.rule == flag.rule) {
-            Some(g) => g.flags.push(flag),
+            Some(g) => g.flags.push(html),
             None => groups.push(RuleGroup {
                 rule: flag.rule,
                 label: rule_label(flag.rule),
                 explanation: rule_explanation(flag.rule),
-                flags: vec![flag],
+                flags: vec![html],
             }),
         }
     }

@@ -19,6 +19,7 @@ macro_rules! builtin {
 const TEMPLATES: &[(&str, &str)] = builtin!("templates":
     "base.html", "macros.html", "index.html", "article.html", "person.html", "claim.html",
     "outlet.html", "list.html", "inconsistencies.html", "timeline.html", "search.html", "404.html",
+    "flag.html",
 );
 
 /// The built-in static files, copied to `static/`.
