@@ -172,6 +172,7 @@ pub fn article_page<'a>(
                 .front
                 .url
                 .as_deref()
+                .filter(|u| super::safe_url(u))
                 .map(|u| text_fragment_url(u, &passage.text)),
         });
     }
