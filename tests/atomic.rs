@@ -8,7 +8,7 @@ use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Every file under `dir`: relative path -> contents.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -150,8 +150,9 @@ fn big_dossier(root: &Path, n: usize, title: &str) {
     }
 }
 
-/// When to kill a build: called in a loop until it says so.
-type Ready<'a> = Box<dyn Fn() -> bool + 'a>;
+/// When to kill a build: called in a loop, with the time the build started,
+/// until it says so.
+type Ready<'a> = Box<dyn Fn(SystemTime) -> bool + 'a>;
 
 fn spawn_build(root: &Path, out: &Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_dossier"))
@@ -185,11 +186,18 @@ fn kill_when(child: &mut Child, ready: impl Fn() -> bool) -> bool {
     }
 }
 
-fn count_files(dir: &Path) -> usize {
+/// Files under `dir` written at or after `since`.
+fn count_files_since(dir: &Path, since: SystemTime) -> usize {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            e.metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .is_some_and(|t| t >= since)
+        })
         .count()
 }
 
@@ -219,22 +227,27 @@ fn build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
     fs::write(root.join("config.yaml"), "title: \"New title\"\n").unwrap();
 
     // Kill moments: during loading, once rendering has begun, half-way
-    // through rendering, and right after the swap (while the old site,
-    // moved aside, is being deleted).
+    // through rendering, and right after the swap. The staging folder may
+    // hold files of earlier builds, so progress is counted in files written
+    // since the build started.
     let old_inode = inode(&out);
     let moments: Vec<(&str, Ready)> = vec![
-        ("loading", Box::new(|| true)),
-        ("rendering started", Box::new(|| count_files(&staging) > 0)),
+        ("loading", Box::new(|_| true)),
+        (
+            "rendering started",
+            Box::new(|since| count_files_since(&staging, since) > 0),
+        ),
         (
             "half rendered",
-            Box::new(|| count_files(&staging) > files / 2),
+            Box::new(|since| count_files_since(&staging, since) > files / 2),
         ),
-        ("swapped", Box::new(|| inode(&out) != old_inode)),
+        ("swapped", Box::new(|_| inode(&out) != old_inode)),
     ];
     let mut seen = Vec::new();
     for (moment, ready) in moments {
+        let since = SystemTime::now() - Duration::from_millis(10);
         let mut child = spawn_build(&root, &out);
-        let killed = kill_when(&mut child, ready);
+        let killed = kill_when(&mut child, || ready(since));
         seen.push((moment, killed, digest(&out), staging.exists()));
     }
     // A build killed while rendering leaves its staging folder behind...
