@@ -227,6 +227,24 @@ proptest! {
     }
 
     #[test]
+    fn near_markdown_builds(body in markdownish(), quote in markdownish()) {
+        let text = format!("{FRONT}{body}\n\nSteve Witkoff said it.\n");
+        let sidecar = format!(
+            "notes:\n  - quote: \"Witkoff said\"\n    text: {}\nflags:\n  - quote: {}\n    kind: k\n    text: t\n",
+            serde_json::to_string(&body).unwrap(),
+            serde_json::to_string(&quote).unwrap()
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        dossier_with(tmp.path(), "content/articles/a.md", text.as_bytes());
+        fs::write(tmp.path().join("content/articles/a.yaml"), sidecar).unwrap();
+        let _ = dossier::build(&dossier::BuildOptions {
+            root: tmp.path().to_owned(),
+            output: tmp.path().join("public"),
+            on_page: None,
+        });
+    }
+
+    #[test]
     fn front_matter_splitting(text in any::<String>(), md in markdownish(), yaml in yamlish()) {
         for input in [text.clone(), format!("---\n{yaml}\n---\n{md}"), format!("---\r\n{yaml}\r\n...\r\n{text}"), format!("---{text}")] {
             if let Ok((front, body, offset)) = dossier::load::split_front_matter(&input) {
