@@ -26,23 +26,39 @@ pub struct Location {
     pub column: usize,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// Serialised (for `check --format json`) as one flat object with every key
+/// always present: `severity`, `code`, `message`, `file`, `line`, `column`
+/// (`null` when the problem has no place in a file) and `hint` (or `null`).
+#[derive(Clone, Debug)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable, greppable name for the kind of problem (e.g. `quote-not-found`).
     pub code: &'static str,
     pub message: String,
     /// Boxed to keep `Result<_, Diagnostic>` small.
-    #[serde(flatten)]
     pub location: Option<Box<Location>>,
     /// What to do about it.
     pub hint: Option<String>,
     /// The text of the source line, to show with a caret under the spot.
-    #[serde(skip)]
     pub source_line: Option<String>,
     /// How many characters the caret underlines.
-    #[serde(skip)]
     pub width: usize,
+}
+
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Diagnostic", 7)?;
+        s.serialize_field("severity", &self.severity)?;
+        s.serialize_field("code", self.code)?;
+        s.serialize_field("message", &self.message)?;
+        let loc = self.location.as_ref();
+        s.serialize_field("file", &loc.map(|l| l.file.to_string_lossy()))?;
+        s.serialize_field("line", &loc.map(|l| l.line))?;
+        s.serialize_field("column", &loc.map(|l| l.column))?;
+        s.serialize_field("hint", &self.hint)?;
+        s.end()
+    }
 }
 
 impl Diagnostic {
@@ -83,19 +99,40 @@ impl Diagnostic {
     /// Points at `line:column` of `source` and keeps that line for display,
     /// underlining `width` characters.
     pub fn at_source(
-        mut self,
+        self,
         file: &Path,
         source: &str,
         line: usize,
         column: usize,
         width: usize,
     ) -> Self {
-        self = self.at(file, line, column);
-        self.source_line = source
+        let text = source
             .lines()
             .nth(line.saturating_sub(1))
-            .map(str::to_owned);
+            .unwrap_or_default();
+        self.at_line(file, line, column, text, width)
+    }
+
+    /// Points at `line:column`, showing `text` (that line) with `width`
+    /// characters underlined.
+    pub fn at_line(
+        mut self,
+        file: &Path,
+        line: usize,
+        column: usize,
+        text: &str,
+        width: usize,
+    ) -> Self {
+        self = self.at(file, line, column);
+        self.source_line = Some(text.to_owned());
         self.width = width.max(1);
+        self
+    }
+
+    /// Keeps `text` as the source line to show (for text that is not the
+    /// file's own, e.g. a line with invalid bytes replaced).
+    pub fn showing(mut self, text: &str) -> Self {
+        self.source_line = Some(text.to_owned());
         self
     }
 
@@ -133,24 +170,20 @@ impl Diagnostic {
                 start..end.max(start + 1)
             }
         });
-        let location_line = self
-            .location
-            .as_ref()
-            .map(|l| format!("at {}:{}:{}", l.file.display(), l.line, l.column))
-            .unwrap_or_default();
+        // annotate-snippets draws a warning's span with `-`; rustc (and
+        // plain-text readers) expect a caret `^` under the spot. In colour
+        // the span keeps the warning's colour.
+        let caret_level = if color { level } else { Level::Error };
         let mut message = level.title(&self.message).id(self.code);
-        match (&self.location, self.source_line.is_some(), span) {
-            (Some(loc), true, Some(span)) => {
-                message = message.snippet(
-                    Snippet::source(&shown_line)
-                        .line_start(loc.line)
-                        .origin(&origin)
-                        .fold(false)
-                        .annotation(level.span(span)),
-                );
-            }
-            (Some(_), _, _) => message = message.footer(Level::Note.title(&location_line)),
-            _ => {}
+        let with_snippet = self.source_line.is_some() && self.location.is_some();
+        if let (Some(loc), true, Some(span)) = (&self.location, with_snippet, span) {
+            message = message.snippet(
+                Snippet::source(&shown_line)
+                    .line_start(loc.line)
+                    .origin(&origin)
+                    .fold(false)
+                    .annotation(caret_level.span(span)),
+            );
         }
         if let Some(hint) = &self.hint {
             message = message.footer(Level::Help.title(hint));
@@ -161,7 +194,18 @@ impl Diagnostic {
             Renderer::plain()
         };
         let rendered = renderer.render(message).to_string();
-        rendered
+        match (&self.location, with_snippet) {
+            // No source line to show (a whole file, an unreadable one): the
+            // location alone, where rustc puts it.
+            (Some(loc), false) => {
+                let arrow = format!(" --> {}:{}:{}", loc.file.display(), loc.line, loc.column);
+                match rendered.split_once('\n') {
+                    Some((title, rest)) => format!("{title}\n{arrow}\n{rest}"),
+                    None => format!("{rendered}\n{arrow}"),
+                }
+            }
+            _ => rendered,
+        }
     }
 }
 
@@ -178,14 +222,15 @@ fn char_to_byte(text: &str, chars: usize) -> usize {
         .unwrap_or(text.len())
 }
 
-/// Sorts diagnostics by file and line, errors before warnings within a spot,
-/// and drops exact duplicates (the same problem found twice by two paths).
+/// Sorts diagnostics: errors first, then warnings, each group by file, line
+/// and column (those without a location last), and drops exact duplicates
+/// (the same problem found twice by two paths).
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
-        (a.location.is_none(), &a.location, a.severity, &a.message).cmp(&(
+        (a.severity, a.location.is_none(), &a.location, &a.message).cmp(&(
+            b.severity,
             b.location.is_none(),
             &b.location,
-            b.severity,
             &b.message,
         ))
     });

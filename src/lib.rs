@@ -45,6 +45,8 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     pub dossier: Option<Dossier>,
     pub analysis: Option<Analysis>,
+    /// The theme's templates, parsed (`None` when one of them is broken).
+    pub theme: Option<Theme>,
     pub timings: Timings,
 }
 
@@ -54,8 +56,9 @@ impl Checked {
     }
 }
 
-/// Loads, resolves and analyzes the dossier at `root`; writes nothing.
-/// Every problem found is in `diagnostics`, sorted by file and line.
+/// Loads, resolves and analyzes the dossier at `root` and parses its theme's
+/// templates; writes nothing. Every problem found is in `diagnostics`, sorted
+/// by file and line.
 pub fn check(root: &Path) -> Checked {
     let mut timings = Timings::default();
     let (input, mut diagnostics) = timings.time("load", || load::load(root));
@@ -65,18 +68,40 @@ pub fn check(root: &Path) -> Checked {
             diagnostics,
             dossier: None,
             analysis: None,
+            theme: None,
             timings,
         };
     };
+    let theme_name = input.config.theme.clone();
     let (dossier, mut found) = timings.time("resolve", || resolve::resolve(input));
     diagnostics.append(&mut found);
     let (analysis, mut found) = timings.time("analyze", || analyze::analyze(&dossier));
     diagnostics.append(&mut found);
+    let theme = match timings.time("theme", || Theme::load(root, theme_name.as_deref())) {
+        Ok(theme) => Some(theme),
+        Err(found) => {
+            // A theme that does not exist is a mistake in config.yaml: point there.
+            let config = Path::new("config.yaml");
+            let source = dossier
+                .sources
+                .get(config)
+                .map(String::as_str)
+                .unwrap_or_default();
+            diagnostics.extend(found.into_iter().map(|d| match d.code {
+                "unknown-theme" => {
+                    load::yaml::point_at(d, config, source, &[load::yaml::Step::Key("theme")])
+                }
+                _ => d,
+            }));
+            None
+        }
+    };
     diagnostic::sort(&mut diagnostics);
     Checked {
         diagnostics,
         dossier: Some(dossier),
         analysis: Some(analysis),
+        theme,
         timings,
     }
 }
@@ -133,33 +158,23 @@ pub fn build(options: &BuildOptions) -> Built {
         mut diagnostics,
         dossier,
         analysis,
+        theme,
         mut timings,
     } = check(&options.root);
-    let (Some(dossier), Some(analysis)) = (dossier, analysis) else {
+    let (Some(dossier), Some(analysis), Some(theme)) = (dossier, analysis, theme) else {
         return Built {
             diagnostics,
             summary: None,
             timings,
         };
     };
-    let theme = match timings.time("theme", || {
-        Theme::load(&options.root, dossier.config.theme.as_deref())
-    }) {
-        Ok(theme) => Some(theme),
-        Err(mut found) => {
-            diagnostics.append(&mut found);
-            None
-        }
-    };
     if diagnostics.iter().any(Diagnostic::is_error) {
-        diagnostic::sort(&mut diagnostics);
         return Built {
             diagnostics,
             summary: None,
             timings,
         };
     }
-    let theme = theme.expect("no errors means the theme loaded");
     let staging = match write::Staging::new(&options.output) {
         Ok(staging) => staging,
         Err(e) => {

@@ -70,7 +70,8 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
         } => {
-            let checked = dossier::check(&cli.root);
+            let mut checked = dossier::check(&cli.root);
+            from_working_dir(&mut checked.diagnostics, &cli.root);
             match format {
                 Format::Json => {
                     for d in &checked.diagnostics {
@@ -117,11 +118,12 @@ fn main() -> ExitCode {
                     bar.inc(1);
                 }) as Box<dyn Fn(usize) + Sync>
             });
-            let built = dossier::build(&dossier::BuildOptions {
+            let mut built = dossier::build(&dossier::BuildOptions {
                 root: cli.root.clone(),
                 output: output.clone(),
                 on_page,
             });
+            from_working_dir(&mut built.diagnostics, &cli.root);
             if let Some(bar) = progress {
                 bar.finish_and_clear();
             }
@@ -151,6 +153,23 @@ fn main() -> ExitCode {
                     );
                     ExitCode::FAILURE
                 }
+            }
+        }
+    }
+}
+
+/// Diagnostics name files relative to the dossier's root; printed, they are
+/// relative to the working directory, so that terminals and editors can open
+/// `file:line:column` as shown.
+fn from_working_dir(diagnostics: &mut [Diagnostic], root: &std::path::Path) {
+    if root == std::path::Path::new(".") {
+        return;
+    }
+    for d in diagnostics {
+        if let Some(loc) = &mut d.location {
+            // "(built-in theme) base.html" is no file on disk.
+            if loc.file.is_relative() && !loc.file.to_string_lossy().starts_with('(') {
+                loc.file = root.join(&loc.file);
             }
         }
     }

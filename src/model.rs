@@ -150,6 +150,22 @@ pub struct Sidecar {
     pub notes: Vec<Note>,
     #[serde(default)]
     pub flags: Vec<DeclaredFlag>,
+    /// Per section, the position in the file of each entry kept, when broken
+    /// entries were left out (empty when none were); see [`Sidecar::source_index`].
+    #[serde(skip)]
+    pub source_indexes: BTreeMap<String, Vec<usize>>,
+}
+
+impl Sidecar {
+    /// The position in the file of entry `index` of `section`, for pointing
+    /// diagnostics at it.
+    pub fn source_index(&self, section: &str, index: usize) -> usize {
+        self.source_indexes
+            .get(section)
+            .and_then(|positions| positions.get(index))
+            .copied()
+            .unwrap_or(index)
+    }
 }
 
 /// How an annotation points at a passage (contract: "Anchoring").
@@ -236,11 +252,64 @@ pub struct Assertion {
 }
 
 /// A quantity: one number, or a range for wording like "in its twentieth month".
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum QuantityValue {
     Exact(f64),
     Range { min: f64, max: f64 },
+}
+
+/// By hand rather than `untagged`, so a wrong value gets a message that says
+/// what is expected ("a number or a range {min: N, max: N}") instead of
+/// serde's "data did not match any variant".
+impl<'de> Deserialize<'de> for QuantityValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, Visitor};
+        struct Expect;
+        impl<'de> Visitor<'de> for Expect {
+            type Value = QuantityValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or a range {min: N, max: N}")
+            }
+            fn visit_f64<E: Error>(self, v: f64) -> Result<QuantityValue, E> {
+                if v.is_finite() {
+                    Ok(QuantityValue::Exact(v))
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
+                }
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<QuantityValue, E> {
+                Ok(QuantityValue::Exact(v as f64))
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<QuantityValue, E> {
+                Ok(QuantityValue::Exact(v as f64))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<QuantityValue, A::Error> {
+                let (mut min, mut max) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    let slot = match key.as_str() {
+                        "min" => &mut min,
+                        "max" => &mut max,
+                        other => return Err(A::Error::unknown_field(other, &["min", "max"])),
+                    };
+                    let value = map.next_value::<f64>()?;
+                    if !value.is_finite() {
+                        return Err(A::Error::invalid_value(
+                            serde::de::Unexpected::Float(value),
+                            &"a finite number",
+                        ));
+                    }
+                    *slot = Some(value);
+                }
+                match (min, max) {
+                    (Some(min), Some(max)) => Ok(QuantityValue::Range { min, max }),
+                    (None, _) => Err(A::Error::missing_field("min")),
+                    (_, None) => Err(A::Error::missing_field("max")),
+                }
+            }
+        }
+        deserializer.deserialize_any(Expect)
+    }
 }
 
 impl QuantityValue {
@@ -452,6 +521,9 @@ pub struct Input {
     pub claims: Vec<Sourced<Claim>>,
     /// The text of every people/claims file, to point diagnostics at lines.
     pub sources: std::collections::HashMap<PathBuf, String>,
+    /// Ids of people and claims whose entries are broken (already reported):
+    /// references to them are not reported again as unknown.
+    pub broken_ids: std::collections::HashSet<String>,
 }
 
 /// A list entry and where it was written, for diagnostics.

@@ -41,7 +41,13 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        // Where renameat2(RENAME_EXCHANGE) is not available, a build killed
+        // between its two renames leaves the old site moved aside and no
+        // output: put it back before anything else.
         let retired = parent.join(retired_name(&name));
+        if retired.exists() && fs::symlink_metadata(&output).is_err() {
+            fs::rename(&retired, &output)?;
+        }
         if retired.exists() {
             fs::remove_dir_all(&retired)?;
         }
@@ -239,6 +245,20 @@ mod tests {
         staging.commit().unwrap();
         assert!(!out.join("old.html").exists());
         assert_eq!(fs::read_to_string(out.join("a/b/new.html")).unwrap(), "new");
+    }
+
+    #[test]
+    fn old_site_moved_aside_by_a_killed_fallback_swap_is_put_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let retired = tmp.path().join(".public.retired");
+        fs::create_dir(&retired).unwrap();
+        fs::write(retired.join("old.html"), "old").unwrap();
+        let staging = Staging::new(&out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("old.html")).unwrap(), "old");
+        assert!(!retired.exists());
+        staging.discard();
+        assert_eq!(fs::read_to_string(out.join("old.html")).unwrap(), "old");
     }
 
     #[test]

@@ -22,13 +22,11 @@ pub fn load(
     };
     let (sidecar_value, sidecar_source) = match &sidecar {
         Some(sidecar_path) => match read_text(root, sidecar_path) {
-            Ok(source) => match yaml::parse::<Option<Sidecar>>(&source, sidecar_path, 0) {
-                Ok(value) => (value.unwrap_or_default(), Some(source)),
-                Err(d) => {
-                    diagnostics.push(*d);
-                    (Sidecar::default(), Some(source))
-                }
-            },
+            Ok(source) => {
+                let (sidecar, mut found) = parse_sidecar(&source, sidecar_path);
+                diagnostics.append(&mut found);
+                (sidecar, Some(source))
+            }
             Err(d) => {
                 diagnostics.push(*d);
                 (Sidecar::default(), None)
@@ -41,7 +39,7 @@ pub fn load(
         Err(message) => {
             diagnostics.push(
                 Diagnostic::error("front-matter", message)
-                    .at_source(path, &text, 1, 1, 3)
+                    .at_source(path, &text, 1, 1, if text.starts_with("---") { 3 } else { 1 })
                     .with_hint("start the file with a line `---`, then `title:`, `outlet:` and `published: YYYY-MM-DD`, then a line `---`, then the article"),
             );
             return (None, diagnostics);
@@ -70,6 +68,103 @@ pub fn load(
         sidecar_source,
     };
     (Some(article), diagnostics)
+}
+
+/// Parses a sidecar. When it has errors, each section's entries are
+/// deserialised one by one, so every broken entry is reported and the good
+/// ones are still anchored (and checked) in the same run.
+fn parse_sidecar(source: &str, path: &Path) -> (Sidecar, Vec<Diagnostic>) {
+    let first = match yaml::parse::<Option<Sidecar>>(source, path, 0) {
+        Ok(sidecar) => return (sidecar.unwrap_or_default(), Vec::new()),
+        Err(first) => first,
+    };
+    let mut diagnostics = vec![*first];
+    let mut sidecar = Sidecar::default();
+    // Entry by entry, unless the text is no YAML mapping at all.
+    if matches!(diagnostics[0].code, "yaml-syntax" | "yaml-too-deep") {
+        return (sidecar, diagnostics);
+    }
+    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(source)
+    else {
+        return (sidecar, diagnostics);
+    };
+    const SECTIONS: [&str; 5] = ["mentions", "quotes", "claims", "notes", "flags"];
+    let doc = yaml::Doc::new(source);
+    let mut first_seen = false;
+    let mut broken = Vec::new();
+    for (key, value) in map {
+        let key = key.as_str().unwrap_or_default().to_owned();
+        let values = match serde_yaml::from_value::<Option<Vec<serde_yaml::Value>>>(value) {
+            Ok(values) if SECTIONS.contains(&key.as_str()) => values.unwrap_or_default(),
+            Ok(_) | Err(_) => {
+                // An unknown section, or a section that is not a list.
+                if std::mem::replace(&mut first_seen, true) {
+                    let (message, hint) = if SECTIONS.contains(&key.as_str()) {
+                        (
+                            format!("`{key}:` is not a list"),
+                            "write one `- quote: ...` entry per line under it".to_owned(),
+                        )
+                    } else {
+                        let hint = match crate::diagnostic::did_you_mean(&key, SECTIONS) {
+                            Some(best) => format!("did you mean `{best}`?"),
+                            None => {
+                                format!("the sections of a sidecar are: {}", SECTIONS.join(", "))
+                            }
+                        };
+                        (format!("unknown field `{key}`"), hint)
+                    };
+                    let code = if SECTIONS.contains(&key.as_str()) {
+                        "wrong-type"
+                    } else {
+                        "unknown-field"
+                    };
+                    diagnostics.push(
+                        doc.point_at(
+                            Diagnostic::error(code, message),
+                            path,
+                            &[yaml::Step::Key(&key)],
+                        )
+                        .with_hint(hint),
+                    );
+                }
+                continue;
+            }
+        };
+        let at = [yaml::Step::Key(&key)];
+        let d = &mut diagnostics;
+        let b = &mut broken;
+        let f = &mut first_seen;
+        let positions = sidecar.source_indexes.entry(key.clone()).or_default();
+        match key.as_str() {
+            "mentions" => {
+                sidecar.mentions = keep(yaml::entries(values, &doc, path, &at, f, d, b), positions)
+            }
+            "quotes" => {
+                sidecar.quotes = keep(yaml::entries(values, &doc, path, &at, f, d, b), positions)
+            }
+            "claims" => {
+                sidecar.claims = keep(yaml::entries(values, &doc, path, &at, f, d, b), positions)
+            }
+            "notes" => {
+                sidecar.notes = keep(yaml::entries(values, &doc, path, &at, f, d, b), positions)
+            }
+            _ => sidecar.flags = keep(yaml::entries(values, &doc, path, &at, f, d, b), positions),
+        }
+    }
+    (sidecar, diagnostics)
+}
+
+/// The entries, their positions in the file recorded apart: later stages
+/// point their diagnostics at `section[position]`.
+fn keep<T>(entries: Vec<(usize, T)>, positions: &mut Vec<usize>) -> Vec<T> {
+    positions.clear();
+    entries
+        .into_iter()
+        .map(|(position, entry)| {
+            positions.push(position);
+            entry
+        })
+        .collect()
 }
 
 /// Splits `---\n<yaml>\n---\n<body>`: returns the YAML, the body and how many

@@ -11,12 +11,13 @@ pub mod yaml;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Article, Claim, Config, Input, Person, Sourced};
+use crate::model::{slugify, Article, Claim, Config, Input, Person, Sourced};
 
 pub use article::split_front_matter;
 
@@ -27,38 +28,98 @@ pub fn load(root: &Path) -> (Option<Input>, Vec<Diagnostic>) {
     let mut sources = HashMap::new();
     let config = load_config(root, &mut sources, &mut diagnostics);
     let articles = load_articles(root, &mut diagnostics);
-    let people = load_list::<Person>(root, "people", &mut sources, &mut diagnostics);
-    let claims = load_list::<Claim>(root, "claims", &mut sources, &mut diagnostics);
+    let mut broken_ids = HashSet::new();
+    let people = load_list::<Person>(
+        root,
+        "people",
+        &mut sources,
+        &mut broken_ids,
+        &mut diagnostics,
+    );
+    let claims = load_list::<Claim>(
+        root,
+        "claims",
+        &mut sources,
+        &mut broken_ids,
+        &mut diagnostics,
+    );
     let input = config.map(|config| Input {
         config,
         articles,
         people,
         claims,
         sources,
+        broken_ids,
     });
     (input, diagnostics)
 }
 
+/// The largest file the generator reads. A news article is well under 1 MB;
+/// a file this big is a mistake (a whole scraped site, a binary), and
+/// refusing it keeps a run's time and memory bounded.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Reads a file as UTF-8 text, as a diagnostic when it can't.
 pub fn read_text(root: &Path, relative: &Path) -> Result<String, Box<Diagnostic>> {
-    let bytes = fs::read(root.join(relative)).map_err(|err| {
+    let unreadable = |why: String| {
         Box::new(
             Diagnostic::error(
                 "unreadable-file",
-                format!("cannot read {}: {err}", relative.display()),
+                format!("cannot read {}: {why}", relative.display()),
             )
             .in_file(relative)
             .with_hint("check that the file exists and that you may read it"),
         )
-    })?;
+    };
+    let too_large = |bytes: u64| {
+        Box::new(
+            Diagnostic::error(
+                "file-too-large",
+                format!(
+                    "{} is {:.1} MB, more than the {} MB a dossier file may have",
+                    relative.display(),
+                    bytes as f64 / 1_048_576.0,
+                    MAX_FILE_BYTES / 1_048_576
+                ),
+            )
+            .in_file(relative)
+            .with_hint("an article is the text of one news story; split the file, or remove what is not the article"),
+        )
+    };
+    let path = root.join(relative);
+    let meta = fs::metadata(&path).map_err(|e| unreadable(e.to_string()))?;
+    // A device or a pipe (e.g. a link to /dev/zero) would never end.
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "it is a folder"
+        } else {
+            "it is not a regular file"
+        };
+        return Err(unreadable(what.to_owned()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    fs::File::open(&path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| unreadable(e.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     let text = String::from_utf8(bytes).map_err(|err| {
         let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
         let line = valid.matches('\n').count() + 1;
         let column = valid.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+        // The line as far as it can be shown: the bad bytes as U+FFFD, in the
+        // same column.
+        let lossy = String::from_utf8_lossy(err.as_bytes());
+        let shown = lossy.lines().nth(line - 1).unwrap_or_default();
         Box::new(
             Diagnostic::error("not-utf8", format!("{} is not valid UTF-8", relative.display()))
                 .at(relative, line, column)
+                .showing(shown)
                 .with_hint("save the file as UTF-8 (most editors have an \"encoding\" option; `iconv -f WINDOWS-1252 -t UTF-8` converts)"),
         )
     })?;
@@ -82,13 +143,90 @@ fn load_config(
         );
         return None;
     }
-    let text = read_text(root, path)
-        .map_err(|d| diagnostics.push(*d))
-        .ok()?;
-    let config = yaml::parse::<Config>(&text, path, 0)
-        .map_err(|d| diagnostics.push(*d))
-        .ok();
+    // A config.yaml that is there but broken is reported, and the rest of the
+    // dossier is still checked with default settings.
+    let fallback = || Config {
+        title: String::new(),
+        description: None,
+        base_url: None,
+        language: "en".to_owned(),
+        theme: None,
+        checks: Default::default(),
+    };
+    let text = match read_text(root, path) {
+        Ok(text) => text,
+        Err(d) => {
+            diagnostics.push(*d);
+            return Some(fallback());
+        }
+    };
+    let config = match yaml::parse::<Option<Config>>(&text, path, 0) {
+        Ok(Some(config)) => config,
+        Ok(None) => {
+            diagnostics.push(
+                Diagnostic::error("missing-field", "config.yaml is empty")
+                    .in_file(path)
+                    .with_hint("config.yaml needs at least `title: \"...\"`"),
+            );
+            fallback()
+        }
+        Err(d) => {
+            diagnostics.push(*d);
+            fallback()
+        }
+    };
+    let config = checked_config(config, path, &text, diagnostics);
     sources.insert(path.to_owned(), text);
+    Some(config)
+}
+
+/// What serde cannot tell about config.yaml: `base_url` goes into every
+/// page's links (canonical, the 404 page), so it must be an http(s) URL;
+/// `theme` names a folder under themes/, never a path out of the dossier.
+fn checked_config(
+    mut config: Config,
+    path: &Path,
+    source: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Config {
+    let doc = yaml::Doc::new(source);
+    if let Some(url) = &config.base_url {
+        let lower = url.trim().to_ascii_lowercase();
+        let web = (lower.starts_with("https://") || lower.starts_with("http://"))
+            && lower.len() > "https://".len()
+            && !url.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`')
+            });
+        if !web {
+            diagnostics.push(
+                doc.point_at(
+                    Diagnostic::error("invalid-url", format!("`base_url` is not a web address: {url:?}")),
+                    path,
+                    &[yaml::Step::Key("base_url")],
+                )
+                .with_hint("write the address the site is served at, e.g. \"https://example.github.io/dossier/\", or leave `base_url` out"),
+            );
+            config.base_url = None;
+        }
+    }
+    if let Some(theme) = &config.theme {
+        let plain = !theme.is_empty()
+            && !theme.starts_with('.')
+            && theme
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !plain {
+            diagnostics.push(
+                doc.point_at(
+                    Diagnostic::error("invalid-value", format!("`theme` is not a theme name: {theme:?}")),
+                    path,
+                    &[yaml::Step::Key("theme")],
+                )
+                .with_hint("name a folder of themes/ (letters, digits, `-`, `_`), or leave `theme` out for the built-in theme"),
+            );
+            config.theme = None;
+        }
+    }
     config
 }
 
@@ -150,11 +288,15 @@ fn load_articles(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Article>
     articles
 }
 
-/// Loads `content/<name>.yaml` and/or every `content/<name>/*.yaml`, each a list.
+/// Loads `content/<name>.yaml` and/or every `content/<name>/*.yaml`, each a
+/// list. A broken entry is reported and left out; its id (or, for people, the
+/// slug of its name) goes into `broken_ids` so that references to it do not
+/// each report it again as unknown.
 fn load_list<T: serde::de::DeserializeOwned + Send>(
     root: &Path,
     name: &str,
     sources: &mut HashMap<PathBuf, String>,
+    broken_ids: &mut HashSet<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Sourced<T>> {
     let mut files: Vec<PathBuf> = Vec::new();
@@ -183,17 +325,24 @@ fn load_list<T: serde::de::DeserializeOwned + Send>(
                 continue;
             }
         };
-        if text.trim().is_empty() {
-            continue;
+        let parsed = yaml::parse_list::<T>(&text, &file);
+        diagnostics.extend(parsed.diagnostics);
+        for value in &parsed.broken {
+            let id = value
+                .get("id")
+                .and_then(serde_yaml::Value::as_str)
+                .map(str::to_owned);
+            let name = value
+                .get("name")
+                .and_then(serde_yaml::Value::as_str)
+                .map(slugify);
+            broken_ids.extend(id.or(name));
         }
-        match yaml::parse::<Vec<T>>(&text, &file, 0) {
-            Ok(list) => out.extend(list.into_iter().enumerate().map(|(index, value)| Sourced {
-                value,
-                file: file.clone(),
-                index,
-            })),
-            Err(d) => diagnostics.push(*d),
-        }
+        out.extend(parsed.entries.into_iter().map(|(index, value)| Sourced {
+            value,
+            file: file.clone(),
+            index,
+        }));
         sources.insert(file, text);
     }
     out

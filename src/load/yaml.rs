@@ -6,6 +6,7 @@
 //! with yaml-rust2's event parser, which does. It runs only when a diagnostic
 //! needs a location, so clean builds never pay for it.
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -21,10 +22,128 @@ pub fn parse<T: DeserializeOwned>(
     file: &Path,
     line_offset: usize,
 ) -> Result<T, Box<Diagnostic>> {
+    too_deep(source, file, line_offset)?;
     serde_yaml::from_str(source)
         .map_err(|err| Box::new(to_diagnostic(&err, source, file, line_offset)))
 }
 
+/// A list whose entries are deserialised one by one, so that one broken
+/// entry neither hides the others nor the problems of the entries after it.
+pub struct Lenient<T> {
+    /// The entries that deserialised, with their index in the list.
+    pub entries: Vec<(usize, T)>,
+    /// The entries that did not, as plain YAML (to learn e.g. their `id`).
+    pub broken: Vec<serde_yaml::Value>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses `source` as a YAML list of `T`. Every entry that fails is reported:
+/// the first with serde_yaml's own location, the others at their entry (or
+/// field). Text that is not a list at all gives one diagnostic and no entries.
+pub fn parse_list<T: DeserializeOwned>(source: &str, file: &Path) -> Lenient<T> {
+    let mut out = Lenient {
+        entries: Vec::new(),
+        broken: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    match parse::<Option<Vec<T>>>(source, file, 0) {
+        Ok(list) => out.entries = list.unwrap_or_default().into_iter().enumerate().collect(),
+        Err(first) => {
+            let code = first.code;
+            out.diagnostics.push(*first);
+            // Entry by entry, unless the text is no YAML list at all.
+            let values = match code {
+                "yaml-syntax" | "yaml-too-deep" => None,
+                _ => serde_yaml::from_str::<Option<Vec<serde_yaml::Value>>>(source)
+                    .ok()
+                    .flatten(),
+            };
+            if let Some(values) = values {
+                let mut first_seen = false;
+                let doc = Doc::new(source);
+                out.entries = entries(
+                    values,
+                    &doc,
+                    file,
+                    &[],
+                    &mut first_seen,
+                    &mut out.diagnostics,
+                    &mut out.broken,
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Deserialises each of `values` (the list at `prefix` in `doc`) as `T`.
+/// The first failure overall (`first_seen` false) was already reported with
+/// its exact location by the whole-document parse, so it is not reported
+/// again.
+pub fn entries<T: DeserializeOwned>(
+    values: Vec<serde_yaml::Value>,
+    doc: &Doc<'_>,
+    file: &Path,
+    prefix: &[Step<'_>],
+    first_seen: &mut bool,
+    diagnostics: &mut Vec<Diagnostic>,
+    broken: &mut Vec<serde_yaml::Value>,
+) -> Vec<(usize, T)> {
+    let mut kept = Vec::with_capacity(values.len());
+    for (index, value) in values.into_iter().enumerate() {
+        match T::deserialize(value.clone()) {
+            Ok(entry) => kept.push((index, entry)),
+            Err(err) => {
+                broken.push(value);
+                if !std::mem::replace(first_seen, true) {
+                    continue;
+                }
+                diagnostics.push(value_error(&err, doc, file, prefix, index));
+            }
+        }
+    }
+    kept
+}
+
+/// A diagnostic for entry `index` of the list at `prefix`, from an error of
+/// deserialising it alone (which has no location of its own).
+fn value_error(
+    err: &serde_yaml::Error,
+    doc: &Doc<'_>,
+    file: &Path,
+    prefix: &[Step<'_>],
+    index: usize,
+) -> Diagnostic {
+    let (path, message) = error_message(&err.to_string());
+    let (code, message, hint) = classify(&message, path.as_deref(), doc.source(), None);
+    let field = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("`"))
+        .and_then(|rest| rest.split('`').next())
+        .map(|f| f.trim_end_matches(':').to_owned());
+    let mut at: Vec<Step<'_>> = prefix.to_vec();
+    at.push(Step::Index(index));
+    if let Some(field) = field.as_deref() {
+        at.push(Step::Key(field));
+    }
+    doc.point_at(Diagnostic::error(code, message), file, &at)
+        .with_hint(hint)
+}
+
+/// Refuses text nested deeper than [`MAX_DEPTH`] before any parser recurses
+/// into it.
+fn too_deep(source: &str, file: &Path, line_offset: usize) -> Result<(), Box<Diagnostic>> {
+    if nesting_depth(source) <= MAX_DEPTH {
+        return Ok(());
+    }
+    Err(Box::new(
+        Diagnostic::error("yaml-too-deep", format!("the YAML is nested more than {MAX_DEPTH} levels deep"))
+            .at(file, 1 + line_offset, 1)
+            .with_hint("a dossier's YAML needs a few levels (a list of entries with fields); check for runaway `[` / `{` or indentation"),
+    ))
+}
+
+/// A serde_yaml error as a diagnostic at the spot it names.
 fn to_diagnostic(
     err: &serde_yaml::Error,
     source: &str,
@@ -32,81 +151,321 @@ fn to_diagnostic(
     line_offset: usize,
 ) -> Diagnostic {
     let full = err.to_string();
-    // serde_yaml appends " at line L column C"; the location is shown apart.
-    let message = match full.rfind(" at line ") {
-        Some(i) => full[..i].to_owned(),
-        None => full.clone(),
+    let (path, message) = error_message(&full);
+    let (code, mut message, hint) = classify(
+        &message,
+        path.as_deref(),
+        source,
+        err.location().map(|l| l.index()),
+    );
+    let parts = if code == "yaml-syntax" {
+        syntax_parts(&full)
+    } else {
+        None
     };
-    let (code, hint) = classify(&message);
+    // Where to point: serde errors carry a location; libyaml's syntax errors
+    // name a problem and, often, the construct it was reading ("while
+    // scanning a quoted scalar at line 1 column 8"). An unclosed quote or
+    // bracket is fixed where it opens, not where the file ends.
+    let mut spot = err.location().map(|l| (l.line(), l.column()));
+    if let Some(parts) = &parts {
+        message = parts.problem.clone();
+        spot = parts.problem_mark.or(spot);
+        if let (Some(context), Some(mark)) = (&parts.context, parts.context_mark) {
+            let opener = context.contains("quoted scalar")
+                || context.contains("flow sequence")
+                || context.contains("flow mapping");
+            let past_end = spot.is_none_or(|(line, _)| line > source.lines().count());
+            if opener || past_end {
+                if let Some((line, column)) = parts.problem_mark {
+                    message = format!(
+                        "{message} (at line {}, column {column}) {context}",
+                        line + line_offset
+                    );
+                } else {
+                    message = format!("{message} {context}");
+                }
+                spot = Some(mark);
+            } else {
+                message = format!("{message}, {context}");
+            }
+        }
+    }
     let mut diagnostic = Diagnostic::error(code, message);
-    diagnostic = match err.location() {
-        Some(loc) => {
-            let width = word_width(source, loc.index());
+    diagnostic = match spot {
+        Some((line, column)) => {
+            let width = source
+                .lines()
+                .nth(line.saturating_sub(1))
+                .map(|text| token_width(text, column))
+                .unwrap_or(1);
             let shown = format!("{}{}", "\n".repeat(line_offset), source);
-            diagnostic.at_source(file, &shown, loc.line() + line_offset, loc.column(), width)
+            diagnostic.at_source(file, &shown, line + line_offset, column, width)
         }
         None => diagnostic.at(file, 1 + line_offset, 1),
     };
-    match hint {
-        Some(hint) => diagnostic.with_hint(hint),
-        None => diagnostic,
+    let hint = match (&parts, hint) {
+        (Some(parts), _) => syntax_hint(parts),
+        (None, hint) => hint,
+    };
+    diagnostic.with_hint(hint)
+}
+
+/// libyaml's syntax error, taken apart: `{problem} at line L column C, {context} at line L column C`.
+struct SyntaxParts {
+    problem: String,
+    problem_mark: Option<(usize, usize)>,
+    context: Option<String>,
+    context_mark: Option<(usize, usize)>,
+}
+
+fn syntax_parts(full: &str) -> Option<SyntaxParts> {
+    // Only libyaml's errors have this shape; serde's start with a known word.
+    const SERDE: &[&str] = &[
+        "unknown field",
+        "missing field",
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "unknown variant",
+        "duplicate field",
+    ];
+    if SERDE.iter().any(|s| full.contains(s)) {
+        return None;
+    }
+    let (head, context) = match full.find(", while ") {
+        Some(i) => (&full[..i], Some(&full[i + 2..])),
+        None => (full, None),
+    };
+    let split_mark = |text: &str| -> (String, Option<(usize, usize)>) {
+        match text.rfind(" at line ") {
+            Some(i) => {
+                let mut nums = text[i + 9..].split(" column ");
+                let line = nums.next().and_then(|n| n.trim().parse().ok());
+                let column = nums.next().and_then(|n| n.trim().parse().ok());
+                match (line, column) {
+                    (Some(l), Some(c)) => (text[..i].to_owned(), Some((l, c))),
+                    _ => (text.to_owned(), None),
+                }
+            }
+            None => (text.to_owned(), None),
+        }
+    };
+    let (problem, problem_mark) = split_mark(head);
+    let (context, context_mark) = match context {
+        Some(c) => {
+            let (c, m) = split_mark(c);
+            (Some(c), m)
+        }
+        None => (None, None),
+    };
+    // serde's own messages (e.g. "recursion limit exceeded") have no mark in the text.
+    problem_mark.map(|_| SyntaxParts {
+        problem,
+        problem_mark,
+        context,
+        context_mark,
+    })
+}
+
+fn syntax_hint(parts: &SyntaxParts) -> String {
+    let context = parts.context.as_deref().unwrap_or_default();
+    if context.contains("quoted scalar") {
+        "close the quote that opens here; a `\"` inside a double-quoted value is written `\\\"`"
+            .into()
+    } else if context.contains("flow sequence") {
+        "close the list `[...]` that opens here, with `,` between items; or write one `- item` per line".into()
+    } else if context.contains("flow mapping") {
+        "close the mapping `{...}` that opens here, with `,` between fields".into()
+    } else if parts.problem.contains("mapping values are not allowed") {
+        "a value containing `: ` must be quoted: `key: \"a: b\"`".into()
+    } else if parts.problem.contains("tab") {
+        "indent with spaces, not tabs".into()
+    } else {
+        "check the indentation and quoting here; a value containing `: ` or `#`, or starting with a quote, `*`, `&`, `[` or `{`, must be quoted".into()
     }
 }
 
-/// Names the kind of a serde_yaml error and says what to do about it.
-fn classify(message: &str) -> (&'static str, Option<String>) {
-    // serde_yaml may put the path first: "claims[2]: unknown field `x`, ...".
-    if let Some(rest) = message.split_once("unknown field `").map(|(_, rest)| rest) {
-        let field = rest.split('`').next().unwrap_or_default();
-        let expected: Vec<&str> = rest
-            .split("expected ")
-            .nth(1)
-            .map(|list| {
-                list.split('`')
-                    .enumerate()
-                    .filter(|(i, _)| i % 2 == 1)
-                    .map(|(_, s)| s)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let hint = match did_you_mean(field, expected.iter().copied()) {
+/// serde_yaml's message without what the diagnostic shows apart: the
+/// ` at line L column C` it appends and the `path.to[0].node: ` it prepends
+/// (returned apart).
+fn error_message(full: &str) -> (Option<String>, String) {
+    let mut message = full;
+    if let Some(i) = message.rfind(" at line ") {
+        let tail = &message[i + " at line ".len()..];
+        let mut words = tail.split(' ');
+        let located = matches!(
+            (words.next(), words.next(), words.next(), words.next()),
+            (Some(l), Some("column"), Some(c), None)
+                if l.bytes().all(|b| b.is_ascii_digit()) && c.bytes().all(|b| b.is_ascii_digit())
+        );
+        if located {
+            message = &message[..i];
+        }
+    }
+    const STARTS: &[&str] = &[
+        "unknown field",
+        "missing field",
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "unknown variant",
+        "duplicate field",
+        "recursion limit exceeded",
+        "data did not match any variant",
+        // chrono's date errors
+        "input is out of range",
+        "input is not enough",
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+        "no possible date",
+        "bad or unsupported format",
+    ];
+    for start in STARTS {
+        if message.starts_with(start) {
+            break;
+        }
+        if let Some(i) = message.find(&format!(": {start}")) {
+            return (Some(message[..i].to_owned()), message[i + 2..].to_owned());
+        }
+    }
+    (None, message.to_owned())
+}
+
+/// Names the kind of a serde_yaml error, says it in the dossier's words, and
+/// says what to do about it.
+fn classify(
+    message: &str,
+    path: Option<&str>,
+    source: &str,
+    index: Option<usize>,
+) -> (&'static str, String, String) {
+    let field = path
+        .and_then(|p| p.rsplit('.').next())
+        .map(|f| f.trim_end_matches(|c: char| c == ']' || c.is_ascii_digit() || c == '['));
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        let expected = backquoted(rest.split("expected ").nth(1).unwrap_or_default());
+        let hint = match did_you_mean(name, expected.iter().copied()) {
             Some(best) => format!("did you mean `{best}`?"),
+            None if expected.is_empty() => "remove this field".to_owned(),
             None => format!("the fields here are: {}", expected.join(", ")),
         };
-        return ("unknown-field", Some(hint));
+        return ("unknown-field", message.to_owned(), hint);
     }
-    if message.contains("missing field") {
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or_default();
         return (
             "missing-field",
-            Some("add the field; see content-format.md for what each entry needs".into()),
+            message.to_owned(),
+            format!("add the field `{name}:` here"),
         );
     }
-    if message.contains("input is not valid YYYY-MM-DD")
-        || message.contains("premature end of input") && message.to_lowercase().contains("date")
-        || message.contains("invalid date")
-        || message.contains("input contains invalid characters")
-            && message.to_lowercase().contains("date")
-    {
+    const DATE: &[&str] = &[
+        "input is out of range",
+        "input is not enough",
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+        "no possible date",
+        "bad or unsupported format",
+    ];
+    if DATE.iter().any(|d| message.starts_with(d)) {
+        let written = index
+            .and_then(|i| source.get(i..))
+            .map(|rest| {
+                rest.lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .trim_matches(['"', '\''])
+                    .to_owned()
+            })
+            .unwrap_or_default();
+        let what = match field {
+            Some(f) => format!("`{f}:` is not a valid date"),
+            None => "not a valid date".to_owned(),
+        };
+        let why = if message.starts_with("input is out of range") {
+            "no such day".to_owned()
+        } else {
+            message.to_owned()
+        };
+        let message = if written.is_empty() {
+            format!("{what} ({why})")
+        } else {
+            format!("{what}: `{written}` ({why})")
+        };
         return (
             "invalid-date",
-            Some("write dates as YYYY-MM-DD, e.g. 2025-05-21".into()),
+            message,
+            "write dates as YYYY-MM-DD, e.g. 2025-05-21 (a day that exists)".into(),
         );
     }
-    if message.contains("invalid type") || message.contains("invalid value") {
-        return ("wrong-type", Some(type_hint(message)));
+    if message.starts_with("invalid type")
+        || message.starts_with("invalid value")
+        || message.starts_with("invalid length")
+    {
+        // "invalid type: string "x", expected a sequence" -> "`aliases:`
+        // expects a sequence, not string "x"".
+        let reworded = message
+            .split_once(": ")
+            .and_then(|(_, rest)| rest.rsplit_once(", expected "))
+            .map(|(found, expected)| match field.filter(|f| !f.is_empty()) {
+                Some(f) => format!("`{f}:` expects {expected}, not {found}"),
+                None => format!("expected {expected}, not {found}"),
+            });
+        let hint = type_hint(message);
+        return (
+            "wrong-type",
+            reworded.unwrap_or_else(|| message.to_owned()),
+            hint,
+        );
     }
-    if message.contains("unknown variant") {
-        let hint = message
-            .split("expected ")
-            .nth(1)
-            .map(|e| format!("use one of {e}"))
-            .unwrap_or_else(|| "use one of the values content-format.md lists".into());
-        return ("unknown-value", Some(hint));
+    if message.starts_with("data did not match any variant") {
+        return (
+            "wrong-type",
+            "not a number or a range".to_owned(),
+            type_hint("number"),
+        );
+    }
+    if message.starts_with("unknown variant") {
+        let name = message
+            .strip_prefix("unknown variant `")
+            .and_then(|r| r.split('`').next())
+            .unwrap_or_default();
+        let expected = backquoted(message.split("expected ").nth(1).unwrap_or_default());
+        let hint = match did_you_mean(name, expected.iter().copied()) {
+            Some(best) => format!(
+                "did you mean `{best}`? The values here are: {}",
+                expected.join(", ")
+            ),
+            None => format!("use one of: {}", expected.join(", ")),
+        };
+        return ("unknown-value", message.to_owned(), hint);
+    }
+    if message.starts_with("recursion limit exceeded") {
+        return (
+            "yaml-too-deep",
+            "the YAML is nested too deeply".to_owned(),
+            "a dossier's YAML needs a few levels; check for runaway nesting".to_owned(),
+        );
     }
     (
         "yaml-syntax",
-        Some("check the indentation and quoting here; a value containing `: ` or starting with a quote or `*` must be quoted".into()),
+        message.to_owned(),
+        "check the indentation and quoting here; a value containing `: ` or `#`, or starting with a quote, `*`, `&`, `[` or `{`, must be quoted".into(),
     )
+}
+
+/// The `quoted` names of a serde message ("expected one of `a`, `b`").
+fn backquoted(text: &str) -> Vec<&str> {
+    text.split('`')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 1)
+        .map(|(_, s)| s)
+        .collect()
 }
 
 fn type_hint(message: &str) -> String {
@@ -114,41 +473,71 @@ fn type_hint(message: &str) -> String {
         "this field takes a list: `[a, b]` or one `- item` per line".into()
     } else if message.contains("expected a string") {
         "put the value in quotes".into()
+    } else if message.contains("expected struct") || message.contains("expected a map") {
+        "this takes fields (`key: value` lines), not a single value".into()
     } else if message.contains("f64") || message.contains("number") {
         "write a number (e.g. 19), or a range `{min: 19, max: 20}`".into()
+    } else if message.contains("boolean") {
+        "write `true` or `false`".into()
+    } else if message.contains("usize") || message.contains("integer") {
+        "write a whole number (e.g. 2)".into()
     } else {
         "this value is not of the type the field takes".into()
     }
 }
 
-/// Characters of the word starting at byte `index`, for the caret's width.
-fn word_width(source: &str, index: usize) -> usize {
-    source
-        .get(index..)
-        .map(|rest| {
-            rest.chars()
-                .take_while(|c| !c.is_whitespace() && *c != ':' && *c != ',')
-                .count()
-        })
-        .unwrap_or(1)
+/// Characters of the token at 1-based `column` of `line`: a scalar up to
+/// the next `,`, `]`, `}` or `: ` inside flow collections, or up to the
+/// line's end (less a comment) elsewhere.
+fn token_width(line: &str, column: usize) -> usize {
+    let rest: String = line.chars().skip(column.saturating_sub(1)).collect();
+    let in_flow = line
+        .chars()
+        .take(column.saturating_sub(1))
+        .any(|c| c == '[' || c == '{');
+    let mut width = 0;
+    let mut quote = None;
+    let mut prev = ' ';
+    for c in rest.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if width == 0 && (c == '"' || c == '\'') => quote = Some(c),
+            None if c == '#' && prev == ' ' => break,
+            None if in_flow && matches!(c, ',' | ']' | '}') => break,
+            None if c == ':' && width > 0 => break,
+            None => {}
+        }
+        width += 1;
+        prev = c;
+    }
+    rest.chars()
+        .take(width)
+        .collect::<String>()
+        .trim_end()
+        .chars()
+        .count()
         .max(1)
 }
 
 /// Points `diagnostic` at the node at `path` of the YAML `source` read from
-/// `file`, underlining the rest of that line.
+/// `file`, underlining the rest of that line. For many diagnostics into one
+/// text, use a [`Doc`]: this parses the text each time.
 pub fn point_at(
     diagnostic: Diagnostic,
     file: &Path,
     source: &str,
     path: &[Step<'_>],
 ) -> Diagnostic {
-    let (line, column) = locate(source, path);
-    let width = source
-        .lines()
-        .nth(line - 1)
-        .map(|l| l.trim_end().chars().count().saturating_sub(column - 1))
-        .unwrap_or(1);
-    diagnostic.at_source(file, source, line, column, width)
+    Doc::new(source).point_at(diagnostic, file, path)
+}
+
+/// Finds the 1-based (line, column) of the node at `path` in `source`, or of the
+/// deepest ancestor that exists. A `Key` step points at the key itself (where
+/// the reader looks), an `Index` step at the list item. Falls back to (1, 1)
+/// for unparseable text.
+pub fn locate(source: &str, path: &[Step<'_>]) -> (usize, usize) {
+    Doc::new(source).locate(path)
 }
 
 /// One step of a path into a YAML document.
@@ -158,35 +547,120 @@ pub enum Step<'a> {
     Index(usize),
 }
 
-/// Finds the 1-based (line, column) of the node at `path` in `source`, or of the
-/// deepest ancestor that exists. A `Key` step points at the key itself (where
-/// the reader looks), an `Index` step at the list item. Falls back to (1, 1)
-/// for unparseable text.
-pub fn locate(source: &str, path: &[Step<'_>]) -> (usize, usize) {
-    let mut builder = TreeBuilder::default();
-    let _ = Parser::new_from_str(source).load(&mut builder, false);
-    let Some(mut node) = builder.root.as_ref() else {
-        return (1, 1);
-    };
-    let mut best = node.at();
-    for step in path {
-        let next = match (step, node) {
-            (Step::Key(k), Node::Map(_, entries)) => entries
-                .iter()
-                .find(|(key, _, _)| key == k)
-                .map(|(_, key_at, value)| (*key_at, value)),
-            (Step::Index(i), Node::Seq(_, items)) => items.get(*i).map(|item| (item.at(), item)),
-            _ => None,
-        };
-        match next {
-            Some((at, child)) => {
-                best = at;
-                node = child;
-            }
-            None => break,
+/// A YAML text whose node positions and line starts are computed once, when
+/// first needed, for pointing any number of diagnostics into it (one parse
+/// per diagnostic would make a file with thousands of problems quadratic).
+pub struct Doc<'s> {
+    source: &'s str,
+    tree: OnceCell<Option<Node>>,
+    line_starts: OnceCell<Vec<usize>>,
+}
+
+impl<'s> Doc<'s> {
+    pub fn new(source: &'s str) -> Self {
+        Doc {
+            source,
+            tree: OnceCell::new(),
+            line_starts: OnceCell::new(),
         }
     }
-    best
+
+    pub fn source(&self) -> &'s str {
+        self.source
+    }
+
+    /// See [`locate`].
+    pub fn locate(&self, path: &[Step<'_>]) -> (usize, usize) {
+        let tree = self.tree.get_or_init(|| {
+            // yaml-rust2's parser recurses once per level of nesting: text
+            // nested beyond what serde_yaml accepts has been reported
+            // already, and is not walked again.
+            if nesting_depth(self.source) > MAX_DEPTH {
+                return None;
+            }
+            let mut builder = TreeBuilder::default();
+            let _ = Parser::new_from_str(self.source).load(&mut builder, false);
+            builder.root
+        });
+        let Some(mut node) = tree.as_ref() else {
+            return (1, 1);
+        };
+        let mut best = node.at();
+        for step in path {
+            let next = match (step, node) {
+                (Step::Key(k), Node::Map(_, entries)) => entries
+                    .iter()
+                    .find(|(key, _, _)| key == k)
+                    .map(|(_, key_at, value)| (*key_at, value)),
+                (Step::Index(i), Node::Seq(_, items)) => {
+                    items.get(*i).map(|item| (item.at(), item))
+                }
+                _ => None,
+            };
+            match next {
+                Some((at, child)) => {
+                    best = at;
+                    node = child;
+                }
+                None => break,
+            }
+        }
+        best
+    }
+
+    /// The text of 1-based line `line` (without its line break).
+    pub fn line(&self, line: usize) -> Option<&'s str> {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.source.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let end = starts.get(line).map_or(self.source.len(), |next| next - 1);
+        Some(self.source[start..end].trim_end_matches('\r'))
+    }
+
+    /// See [`point_at`].
+    pub fn point_at(&self, diagnostic: Diagnostic, file: &Path, path: &[Step<'_>]) -> Diagnostic {
+        let (line, column) = self.locate(path);
+        let text = self.line(line).unwrap_or_default();
+        // A whole `key: value` line is underlined; an item of a flow list alone.
+        let width = if text.chars().take(column - 1).any(|c| c == '[' || c == '{') {
+            token_width(text, column)
+        } else {
+            text.trim_end().chars().count().saturating_sub(column - 1)
+        };
+        diagnostic.at_line(file, line, column, text, width)
+    }
+}
+
+/// The [`Doc`]s of several files (people and claims files), by path.
+pub struct Docs<'s> {
+    docs: std::collections::HashMap<&'s Path, Doc<'s>>,
+}
+
+impl<'s> Docs<'s> {
+    pub fn new(sources: &'s std::collections::HashMap<std::path::PathBuf, String>) -> Self {
+        Docs {
+            docs: sources
+                .iter()
+                .map(|(path, text)| (path.as_path(), Doc::new(text)))
+                .collect(),
+        }
+    }
+
+    /// [`Doc::locate`] in `file` ((1, 1) for a file not known).
+    pub fn locate(&self, file: &Path, path: &[Step<'_>]) -> (usize, usize) {
+        self.docs.get(file).map_or((1, 1), |doc| doc.locate(path))
+    }
+
+    /// [`Doc::point_at`] in `file`.
+    pub fn point_at(&self, diagnostic: Diagnostic, file: &Path, path: &[Step<'_>]) -> Diagnostic {
+        match self.docs.get(file) {
+            Some(doc) => doc.point_at(diagnostic, file, path),
+            None => diagnostic.in_file(file),
+        }
+    }
 }
 
 /// A YAML document as a tree of positions (1-based line, column).
@@ -255,6 +729,46 @@ impl MarkedEventReceiver for TreeBuilder {
             _ => {}
         }
     }
+}
+
+/// The deepest YAML nesting serde_yaml and the locator are given: deeper
+/// text is an error (`yaml-too-deep`), not a stack overflow.
+pub const MAX_DEPTH: usize = 100;
+
+/// A cheap upper bound of the nesting depth of YAML text: flow brackets
+/// (`[`, `{`) outside quotes and comments, plus block indentation. Used to
+/// refuse pathological input before a recursive parser sees it.
+pub fn nesting_depth(source: &str) -> usize {
+    let mut deepest = 0;
+    let mut flow: usize = 0;
+    for line in source.lines() {
+        let indent = line.len() - line.trim_start_matches([' ', '-', '?', ':']).len();
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for c in line.chars() {
+            match quote {
+                Some(q) => {
+                    if c == q {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '#' if prev.is_whitespace() => break,
+                    '"' | '\'' if !prev.is_alphanumeric() => quote = Some(c),
+                    '[' | '{' => {
+                        flow += 1;
+                        deepest = deepest.max(flow);
+                    }
+                    ']' | '}' => flow = flow.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            prev = c;
+        }
+        // Every level of block nesting takes at least one column.
+        deepest = deepest.max(flow + indent / 2);
+    }
+    deepest
 }
 
 #[cfg(test)]

@@ -171,6 +171,7 @@ pub fn article_page<'a>(
                 .front
                 .url
                 .as_deref()
+                .filter(|u| super::safe_url(u))
                 .map(|u| text_fragment_url(u, &passage.text)),
         });
     }
@@ -233,13 +234,18 @@ pub fn article_page<'a>(
         });
     }
     let mut people_named: Vec<usize> = Vec::new();
+    // Looked up per passage: a set, not a scan of every mention (an article
+    // with thousands of names would be quadratic).
+    let variant_passages: std::collections::HashSet<usize> = a
+        .mentions
+        .iter()
+        .filter(|m| m.form == Some(crate::resolve::NameForm::Variant))
+        .map(|m| m.passage)
+        .collect();
     for (ix_p, passage) in a.passages.iter().enumerate() {
         if let PassageShape::NameLink(person) = passage.shape {
             let entry = &dossier.people[person];
-            let variant = a
-                .mentions
-                .iter()
-                .any(|m| m.passage == ix_p && m.form == Some(crate::resolve::NameForm::Variant));
+            let variant = variant_passages.contains(&ix_p);
             deco.links.push(BodyLink {
                 span: passage.span,
                 href: format!("{root}{}", person_href(dossier, person)),
@@ -257,8 +263,9 @@ pub fn article_page<'a>(
             });
         }
     }
+    let mut seen_people = std::collections::HashSet::new();
     for m in &a.mentions {
-        if !people_named.contains(&m.person) {
+        if seen_people.insert(m.person) {
             people_named.push(m.person);
         }
     }

@@ -100,12 +100,13 @@ impl Renderer<'_> {
             canonical: self.site.base_url.as_ref().map(|b| format!("{b}{path}")),
             page,
         };
-        let context = Context::from_serialize(&frame).map_err(|e| template_error(template, &e))?;
+        let context =
+            Context::from_serialize(&frame).map_err(|e| self.theme.render_error(template, &e))?;
         let html = self
             .theme
             .tera
             .render(template, &context)
-            .map_err(|e| template_error(template, &e))?;
+            .map_err(|e| self.theme.render_error(template, &e))?;
         self.write(path, html.as_bytes())?;
         self.pages.fetch_add(1, Ordering::Relaxed);
         (self.on_page)();
@@ -173,16 +174,6 @@ impl Renderer<'_> {
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
-}
-
-fn template_error(template: &str, err: &tera::Error) -> Diagnostic {
-    Diagnostic::error(
-        "template",
-        format!("rendering {template} failed: {}", theme::error_chain(err)),
-    )
-    .with_hint(format!(
-        "check the variables {template} uses against the page's context (docs/theming.md)"
-    ))
 }
 
 /// Renders the whole site into `staging`. `on_page` is called after each page
@@ -380,13 +371,13 @@ fn not_found_page(r: &Renderer<'_>) -> Result<(), Diagnostic> {
                 canonical: None,
                 page: (),
             };
-            let context =
-                Context::from_serialize(&frame).map_err(|e| template_error("404.html", &e))?;
+            let context = Context::from_serialize(&frame)
+                .map_err(|e| r.theme.render_error("404.html", &e))?;
             let html = r
                 .theme
                 .tera
                 .render("404.html", &context)
-                .map_err(|e| template_error("404.html", &e))?;
+                .map_err(|e| r.theme.render_error("404.html", &e))?;
             r.write("404.html", html.as_bytes())?;
             r.pages.fetch_add(1, Ordering::Relaxed);
             Ok(())

@@ -1,7 +1,7 @@
 //! One article's annotations: sidecar entries anchored to passages with their
 //! references checked, and the names found automatically in its text.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::catalog::unknown;
 use super::names::NameMatcher;
@@ -12,7 +12,7 @@ use super::{
 };
 use crate::body::{AnchorError, Body, Selector, TextSpan};
 use crate::diagnostic::Diagnostic;
-use crate::load::yaml::{point_at, Step};
+use crate::load::yaml::{Doc, Step};
 use crate::model::{Anchored, Article, ClaimId, ClaimKind, PersonId};
 
 /// What resolving an article needs to look up, shared by all articles.
@@ -23,6 +23,8 @@ pub(super) struct Lookups<'a> {
     pub claim_by_id: &'a HashMap<ClaimId, ClaimIx>,
     pub names: &'a NameMatcher,
     pub default_language: &'a str,
+    /// Ids of broken entries, already reported: not "unknown" again.
+    pub broken_ids: &'a HashSet<String>,
 }
 
 /// Builds one article's passages and resolved annotations.
@@ -33,6 +35,8 @@ struct ArticleResolver<'a> {
     passages: Vec<Passage>,
     mark_by_span: HashMap<TextSpan, PassageIx>,
     diagnostics: Vec<Diagnostic>,
+    /// The sidecar, to point diagnostics at its entries.
+    sidecar_doc: Doc<'a>,
 }
 
 pub(super) fn resolve_article(
@@ -47,6 +51,7 @@ pub(super) fn resolve_article(
         passages: Vec::new(),
         mark_by_span: HashMap::new(),
         diagnostics: Vec::new(),
+        sidecar_doc: Doc::new(article.sidecar_source.as_deref().unwrap_or_default()),
     };
     let sidecar = &article.sidecar;
 
@@ -240,8 +245,12 @@ impl ArticleResolver<'_> {
                 ix
             })),
             Err(err) => {
+                let field = match err {
+                    AnchorError::OccurrenceOutOfRange { .. } => "occurrence",
+                    _ => "quote",
+                };
                 let diagnostic = self.anchor_error(spec.quote, err);
-                self.error_at(section, index, "quote", diagnostic);
+                self.error_at(section, index, field, diagnostic);
                 None
             }
         }
@@ -261,7 +270,7 @@ impl ArticleResolver<'_> {
                         c.similarity * 100.0,
                         c.text
                     ),
-                    None => format!("no similar passage in {md}; quote the article's exact words (white space and typographic quotes don't matter)"),
+                    None => format!("no passage of {md} is close to it (passages with other numbers are never proposed: a different number may be the very discrepancy to flag); quote the article's exact words"),
                 };
                 Diagnostic::error(
                     "quote-not-found",
@@ -270,10 +279,17 @@ impl ArticleResolver<'_> {
                 .with_hint(hint)
             }
             AnchorError::Ambiguous { matches } => {
-                let lines: Vec<String> = matches
+                // Every match when there are a few; the first ones and a
+                // count when a common phrase matches hundreds of times.
+                const LISTED: usize = 12;
+                let mut lines: Vec<String> = matches
                     .iter()
+                    .take(LISTED)
                     .map(|m| format!("line {}: \"{}\"", m.line + offset, m.context))
                     .collect();
+                if matches.len() > LISTED {
+                    lines.push(format!("and {} more", matches.len() - LISTED));
+                }
                 Diagnostic::error(
                     "quote-ambiguous",
                     format!(
@@ -303,7 +319,7 @@ impl ArticleResolver<'_> {
         field: &'static str,
     ) -> Option<PersonIx> {
         let found = self.lookups.person_by_id.get(id).copied();
-        if found.is_none() {
+        if found.is_none() && !self.lookups.broken_ids.contains(id.as_str()) {
             let what = if field == "speaker" {
                 "speaker"
             } else {
@@ -321,7 +337,7 @@ impl ArticleResolver<'_> {
 
     fn claim(&mut self, id: &ClaimId, index: usize) -> Option<ClaimIx> {
         let found = self.lookups.claim_by_id.get(id).copied();
-        if found.is_none() {
+        if found.is_none() && !self.lookups.broken_ids.contains(id.as_str()) {
             let d = unknown(
                 "claim",
                 id.as_str(),
@@ -383,10 +399,10 @@ impl ArticleResolver<'_> {
             .sidecar_path
             .clone()
             .unwrap_or_else(|| self.article.path.clone());
-        let source = self.article.sidecar_source.as_deref().unwrap_or_default();
+        let index = self.article.sidecar.source_index(section, index);
         let path = [Step::Key(section), Step::Index(index), Step::Key(field)];
-        self.diagnostics
-            .push(point_at(diagnostic, &file, source, &path));
+        let diagnostic = self.sidecar_doc.point_at(diagnostic, &file, &path);
+        self.diagnostics.push(diagnostic);
     }
 }
 

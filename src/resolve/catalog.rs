@@ -1,28 +1,33 @@
 //! People and claims: ids assigned and made unique, references between claims
 //! (`contradicts`, `total`, `parts`) and from claims to people (`about`) checked.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use super::{ClaimEntry, ClaimIx, PersonEntry, PersonIx};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::load::yaml::{point_at, Step};
+use crate::load::yaml::{Docs, Step};
 use crate::model::{is_valid_id, slugify, Claim, ClaimId, ClaimKind, Person, PersonId, Sourced};
 
 /// A diagnostic at `path` inside entry `index` of the list in `file`.
 pub(super) fn at_entry(
     diagnostic: Diagnostic,
-    sources: &HashMap<PathBuf, String>,
+    sources: &Docs<'_>,
     file: &Path,
     path: &[Step<'_>],
 ) -> Diagnostic {
-    let source = sources.get(file).map(String::as_str).unwrap_or_default();
-    point_at(diagnostic, file, source, path)
+    sources.point_at(diagnostic, file, path)
+}
+
+/// `file:line` of entry `index` of the list in `file`.
+fn entry_location(sources: &Docs<'_>, file: &Path, index: usize) -> String {
+    let (line, _) = sources.locate(file, &[Step::Index(index)]);
+    format!("{}:{line}", file.display())
 }
 
 pub(super) fn people(
     list: Vec<Sourced<Person>>,
-    sources: &HashMap<PathBuf, String>,
+    sources: &Docs<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<PersonEntry>, HashMap<PersonId, PersonIx>) {
     let mut entries: Vec<PersonEntry> = Vec::with_capacity(list.len());
@@ -46,17 +51,23 @@ pub(super) fn people(
         }
         if let Some(&first) = by_id.get(&id) {
             let first = &entries[first];
+            let (field, how) = match value.id {
+                Some(_) => ("id", "give one of them another `id:`"),
+                None => (
+                    "name",
+                    "two people with the same name need an `id:` each to tell them apart",
+                ),
+            };
             diagnostics.push(
                 at_entry(
                     Diagnostic::error("duplicate-id", format!("person id `{id}` is used twice")),
                     sources,
                     &file,
-                    &[Step::Index(index)],
+                    &[Step::Index(index), Step::Key(field)],
                 )
                 .with_hint(format!(
-                    "the first is entry {} of {}; give one of them another `id:`",
-                    first.index + 1,
-                    first.file.display()
+                    "the first is at {}; {how}",
+                    entry_location(sources, &first.file, first.index)
                 )),
             );
             continue;
@@ -101,7 +112,8 @@ pub(super) fn people(
 pub(super) fn claims(
     list: Vec<Sourced<Claim>>,
     person_by_id: &HashMap<PersonId, PersonIx>,
-    sources: &HashMap<PathBuf, String>,
+    sources: &Docs<'_>,
+    broken_ids: &HashSet<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<ClaimEntry>, HashMap<ClaimId, ClaimIx>) {
     let mut entries: Vec<ClaimEntry> = Vec::with_capacity(list.len());
@@ -132,9 +144,8 @@ pub(super) fn claims(
                     &[Step::Index(index), Step::Key("id")],
                 )
                 .with_hint(format!(
-                    "the first is entry {} of {}; give one of them another id",
-                    first.index + 1,
-                    first.file.display()
+                    "the first is at {}; give one of them another id",
+                    entry_location(sources, &first.file, first.index)
                 )),
             );
             continue;
@@ -163,6 +174,7 @@ pub(super) fn claims(
         for (i, person) in entry.claim.about.iter().enumerate() {
             match person_by_id.get(person) {
                 Some(&p) => about.push(p),
+                None if broken_ids.contains(person.as_str()) => {}
                 None => diagnostics.push(at_entry(
                     unknown(
                         "person",
@@ -181,6 +193,7 @@ pub(super) fn claims(
                          diagnostics: &mut Vec<Diagnostic>| {
             match by_id.get(id) {
                 Some(&c) => Some(c),
+                None if broken_ids.contains(id.as_str()) => None,
                 None => {
                     diagnostics.push(at_entry(
                         unknown("claim", id.as_str(), by_id.keys().map(ClaimId::as_str)),

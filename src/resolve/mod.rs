@@ -197,14 +197,16 @@ pub fn direction(lang: &str) -> &'static str {
 /// be resolved is kept, so the caller can still report everything at once.
 pub fn resolve(input: Input) -> (Dossier, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let (people, person_by_id) = catalog::people(input.people, &input.sources, &mut diagnostics);
+    let docs = crate::load::yaml::Docs::new(&input.sources);
+    let (people, person_by_id) = catalog::people(input.people, &docs, &mut diagnostics);
     let (claims, claim_by_id) = catalog::claims(
         input.claims,
         &person_by_id,
-        &input.sources,
+        &docs,
+        &input.broken_ids,
         &mut diagnostics,
     );
-    let names = NameMatcher::new(&people, &mut diagnostics);
+    let names = NameMatcher::new(&people, &docs, &mut diagnostics);
     let lookups = annotations::Lookups {
         people: &people,
         person_by_id: &person_by_id,
@@ -212,6 +214,7 @@ pub fn resolve(input: Input) -> (Dossier, Vec<Diagnostic>) {
         claim_by_id: &claim_by_id,
         names: &names,
         default_language: &input.config.language,
+        broken_ids: &input.broken_ids,
     };
     let results: Vec<(ResolvedArticle, Vec<Diagnostic>)> = input
         .articles

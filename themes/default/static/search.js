@@ -104,6 +104,11 @@
     timer = setTimeout(rememberQuery, 300);
   });
   results.addEventListener("click", function () { if (timer) rememberQuery(); });
+  // Enter searches in place; without JavaScript the form reloads the page
+  // with ?q= (no inline handler, so a strict Content-Security-Policy works).
+  if (input.form) {
+    input.form.addEventListener("submit", function (e) { e.preventDefault(); render(input.value); });
+  }
   var initial = new URLSearchParams(window.location.search).get("q");
   if (initial) { input.value = initial; render(initial); }
   input.focus();
