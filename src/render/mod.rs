@@ -139,11 +139,11 @@ impl Renderer<'_> {
                     passages: &flag.passages[..shown],
                     more: flag.passages.len() - shown,
                 })
-                .map_err(|e| template_error("flag.html", &e))?;
+                .map_err(|e| self.theme.render_error("flag.html", &e))?;
                 self.theme
                     .tera
                     .render("flag.html", &context)
-                    .map_err(|e| template_error("flag.html", &e))
+                    .map_err(|e| self.theme.render_error("flag.html", &e))
             })
             .collect()
     }
