@@ -246,19 +246,7 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis, out: impl Write) -> 
 /// a TextQuoteSelector on the article page, streamed to `out`. Articles are
 /// serialised in parallel, a batch at a time, so memory stays bounded.
 pub fn annotations_jsonld(dossier: &Dossier, mut out: impl Write) -> io::Result<()> {
-    let base = dossier
-        .config
-        .base_url
-        .as_deref()
-        .unwrap_or("")
-        .trim_end_matches('/');
-    let page_url = |href: &str| {
-        if base.is_empty() {
-            href.to_owned()
-        } else {
-            format!("{base}/{href}")
-        }
-    };
+    let page_url = |href: &str| absolute_url(dossier, href);
     let article_items = |ix: usize| {
         let a = &dossier.articles[ix];
         {
@@ -424,19 +412,9 @@ pub fn search_index(dossier: &Dossier) -> Vec<u8> {
 
 /// `sitemap.xml` of every page, with absolute URLs when `base_url` is set.
 pub fn sitemap(dossier: &Dossier, pages: &[String]) -> Vec<u8> {
-    let base = dossier
-        .config
-        .base_url
-        .as_deref()
-        .unwrap_or("")
-        .trim_end_matches('/');
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for page in pages {
-        let loc = if base.is_empty() {
-            page.clone()
-        } else {
-            format!("{base}/{page}")
-        };
+        let loc = absolute_url(dossier, page);
         out.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&loc)));
     }
     out.push_str("</urlset>\n");
@@ -445,19 +423,7 @@ pub fn sitemap(dossier: &Dossier, pages: &[String]) -> Vec<u8> {
 
 /// `feed.xml`: an Atom feed of the articles, newest first.
 pub fn feed(dossier: &Dossier) -> Vec<u8> {
-    let base = dossier
-        .config
-        .base_url
-        .as_deref()
-        .unwrap_or("")
-        .trim_end_matches('/');
-    let url = |href: &str| {
-        if base.is_empty() {
-            href.to_owned()
-        } else {
-            format!("{base}/{href}")
-        }
-    };
+    let url = |href: &str| absolute_url(dossier, href);
     let mut order: Vec<usize> = (0..dossier.articles.len()).collect();
     order.sort_by_key(|&a| std::cmp::Reverse(dossier.articles[a].article.front.published));
     let updated = order
@@ -484,6 +450,20 @@ pub fn feed(dossier: &Dossier) -> Vec<u8> {
     }
     out.push_str("</feed>\n");
     out.into_bytes()
+}
+
+/// `href` (relative to the site root) made absolute with `base_url`, or left
+/// relative when the dossier has none.
+fn absolute_url(dossier: &Dossier, href: &str) -> String {
+    match dossier
+        .config
+        .base_url
+        .as_deref()
+        .map(|b| b.trim_end_matches('/'))
+    {
+        Some(base) if !base.is_empty() => format!("{base}/{href}"),
+        _ => href.to_owned(),
+    }
 }
 
 fn xml_escape(text: &str) -> String {

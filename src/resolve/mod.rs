@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::body::{Body, TextSpan};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Article, Claim, ClaimId, ClaimKind, Config, Input, Person, PersonId, QuantityValue, Stance,
+    Article, Claim, ClaimId, Config, Input, Person, PersonId, QuantityValue, Stance,
 };
 
 pub use dates::resolve_date;
@@ -298,15 +298,6 @@ fn build_index(articles: &[ResolvedArticle], people: usize, claims: usize) -> In
         outlet.slug = if *n == 1 { base } else { format!("{base}-{n}") };
     }
     index
-}
-
-/// Whether a claim of this kind takes `value:` / `date:`.
-pub fn takes_value(kind: ClaimKind) -> bool {
-    kind == ClaimKind::Quantity
-}
-
-pub fn takes_date(kind: ClaimKind) -> bool {
-    kind == ClaimKind::Date
 }
 
 #[cfg(test)]
