@@ -103,3 +103,23 @@ fn every_expected_inconsistency_is_flagged_at_its_passage() {
     }
     assert!(missing.is_empty(), "not flagged:\n{}", missing.join("\n"));
 }
+
+#[test]
+fn every_link_of_the_example_site_resolves() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = build(root);
+    let problems = common::broken_links(&site.out);
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+    // Every page of every kind is there.
+    let json = site.json();
+    for kind in ["articles", "people", "claims"] {
+        for entry in json[kind].as_array().unwrap() {
+            let page = entry["page"].as_str().unwrap();
+            assert!(site.out.join(page).is_file(), "{page}");
+        }
+    }
+}
