@@ -16,7 +16,7 @@ use dossier::diagnostic::Diagnostic;
 /// a page per article (passages highlighted and linked), person, claim and
 /// outlet, a timeline, search, and a flag wherever the sources disagree.
 #[derive(Parser)]
-#[command(name = "dossier", version, about, long_about = None)]
+#[command(name = "dossier", version)]
 #[command(
     after_help = "Start with `dossier build` in a folder that has config.yaml and content/.\nThe format of a dossier: docs/format.md (and ../shared/design/content-format.md)."
 )]
