@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use super::stance_conflict::lower_first;
-use super::{outlet_count, outlets, statement, verb};
+use super::{outlets_verb, statement};
 use crate::analyze::{Finding, FlagPassage};
 use crate::model::Stance;
 use crate::resolve::{ClaimIx, Dossier};
@@ -35,11 +35,9 @@ pub fn check(dossier: &Dossier) -> Vec<Finding> {
         let says = |claim: ClaimIx, passages: &[FlagPassage]| {
             let mut articles: Vec<usize> = passages.iter().map(|p| p.article).collect();
             articles.dedup();
-            let n = outlet_count(dossier, articles.iter().copied());
             format!(
-                "{} {} that {}",
-                outlets(dossier, articles.iter().copied()),
-                verb(n, "asserts", "assert"),
+                "{} that {}",
+                outlets_verb(dossier, articles, "asserts", "assert"),
                 lower_first(&statement(dossier, claim))
             )
         };

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::{fmt_day, outlet_count, outlets, verb};
+use super::{fmt_day, outlets_verb};
 use crate::analyze::{Finding, FlagPassage};
 use crate::model::Stance;
 use crate::resolve::{ArticleIx, Dossier};
@@ -42,11 +42,9 @@ pub fn check(dossier: &Dossier) -> Vec<Finding> {
         let parts: Vec<String> = by_date
             .iter()
             .map(|(date, articles)| {
-                let n = outlet_count(dossier, articles.iter().copied());
                 format!(
-                    "{} {} {}",
-                    outlets(dossier, articles.iter().copied()),
-                    verb(n, "gives", "give"),
+                    "{} {}",
+                    outlets_verb(dossier, articles.iter().copied(), "gives", "give"),
                     fmt_day(*date)
                 )
             })

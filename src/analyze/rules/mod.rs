@@ -107,16 +107,17 @@ pub fn join_names<S: AsRef<str>>(names: &[S]) -> String {
 /// sentence stays a sentence when hundreds of articles agree.
 const OUTLETS_NAMED: usize = 5;
 
-/// The outlets of `articles`, each once, in the order given (the indexes list
-/// articles by date), joined as prose: "Albawaba, CNN and 3 others".
-pub fn outlets(dossier: &Dossier, articles: impl IntoIterator<Item = ArticleIx>) -> String {
+/// "Albawaba, CNN and 3 others say": the outlets of `articles`, each once, in
+/// the order given (the indexes list articles by date), and the verb agreeing
+/// with their number (`one` for a single outlet, `many` otherwise).
+pub fn outlets_verb(
+    dossier: &Dossier,
+    articles: impl IntoIterator<Item = ArticleIx>,
+    one: &str,
+    many: &str,
+) -> String {
     let names = distinct_outlets(dossier, articles);
-    join_outlets(&names)
-}
-
-/// Number of distinct outlets of `articles`: picks "says" or "say".
-pub fn outlet_count(dossier: &Dossier, articles: impl IntoIterator<Item = ArticleIx>) -> usize {
-    distinct_outlets(dossier, articles).len()
+    format!("{} {}", join_outlets(&names), verb(names.len(), one, many))
 }
 
 fn distinct_outlets(dossier: &Dossier, articles: impl IntoIterator<Item = ArticleIx>) -> Vec<&str> {

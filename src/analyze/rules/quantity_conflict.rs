@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{fmt_number, fmt_value, outlet_count, outlets, verb, with_unit};
+use super::{fmt_number, fmt_value, outlets_verb, with_unit};
 use crate::analyze::{Finding, FlagPassage};
 use crate::model::{ClaimKind, Stance};
 use crate::resolve::{ArticleIx, ClaimIx, Dossier};
@@ -109,11 +109,9 @@ fn message(dossier: &Dossier, claim: ClaimIx, values: &[&Value]) -> String {
     let parts: Vec<String> = by_value
         .iter()
         .map(|(v, articles)| {
-            let n = outlet_count(dossier, articles.iter().copied());
             format!(
-                "{} {} {}",
-                outlets(dossier, articles.iter().copied()),
-                verb(n, "says", "say"),
+                "{} {}",
+                outlets_verb(dossier, articles.iter().copied(), "says", "say"),
                 v.text
             )
         })

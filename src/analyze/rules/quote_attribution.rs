@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
+use super::outlets_verb;
 use super::quotes::Words;
-use super::{outlet_count, outlets, verb};
 use crate::analyze::{Finding, FlagPassage};
 use crate::resolve::{ArticleIx, Dossier, PersonIx};
 
@@ -59,12 +59,10 @@ pub fn check(dossier: &Dossier) -> Vec<Finding> {
             .iter()
             .enumerate()
             .map(|(k, (speaker, articles))| {
-                let n = outlet_count(dossier, articles.iter().copied());
                 let pronoun = if k == 0 { "these words" } else { "them" };
                 format!(
-                    "{} {} {pronoun} to {}",
-                    outlets(dossier, articles.iter().copied()),
-                    verb(n, "attributes", "attribute"),
+                    "{} {pronoun} to {}",
+                    outlets_verb(dossier, articles.iter().copied(), "attributes", "attribute"),
                     dossier.people[*speaker].person.name.trim()
                 )
             })

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use super::outlets_verb;
 use super::quotes::{compare, first_change, Words, MAX_WORDS};
-use super::{outlet_count, outlets, verb};
 use crate::analyze::{Finding, FlagPassage};
 use crate::resolve::{ArticleIx, Dossier, PersonIx};
 
@@ -140,17 +140,11 @@ fn message(
     all.extend(&in_b);
     let name = dossier.people[speaker].person.name.trim();
     let mut text = format!(
-        "{} {} {name} in nearly the same words",
-        outlets(dossier, all.iter().copied()),
-        verb(
-            outlet_count(dossier, all.iter().copied()),
-            "quotes",
-            "quote"
-        )
+        "{} {name} in nearly the same words",
+        outlets_verb(dossier, all, "quotes", "quote")
     );
     if let Some((was, now, changes)) = first_change(&c.diff) {
-        let has =
-            |list: &[ArticleIx]| verb(outlet_count(dossier, list.iter().copied()), "has", "have");
+        let has = |list: &[ArticleIx]| outlets_verb(dossier, list.iter().copied(), "has", "have");
         let side = |words: String| {
             if words.is_empty() {
                 "nothing".to_owned()
@@ -159,11 +153,9 @@ fn message(
             }
         };
         text.push_str(&format!(
-            ": {} {} {}, {} {} {}",
-            outlets(dossier, in_a.iter().copied()),
+            ": {} {}, {} {}",
             has(&in_a),
             side(was),
-            outlets(dossier, in_b.iter().copied()),
             has(&in_b),
             side(now)
         ));

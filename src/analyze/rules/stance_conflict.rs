@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{outlet_count, outlets, verb};
+use super::outlets_verb;
 use crate::analyze::{Finding, FlagPassage};
 use crate::model::Stance;
 use crate::resolve::{ArticleIx, Dossier};
@@ -46,15 +46,11 @@ pub fn check(dossier: &Dossier) -> Vec<Finding> {
         for_it.dedup();
         let mut against: Vec<ArticleIx> = denying.iter().map(|p| p.article).collect();
         against.dedup();
-        let n_for = outlet_count(dossier, for_it.iter().copied());
-        let n_against = outlet_count(dossier, against.iter().copied());
         let message = format!(
-            "{} {} that {}; {} {} it.",
-            outlets(dossier, for_it.iter().copied()),
-            verb(n_for, "asserts", "assert"),
+            "{} that {}; {} it.",
+            outlets_verb(dossier, for_it, "asserts", "assert"),
             lower_first(&super::statement(dossier, claim)),
-            outlets(dossier, against.iter().copied()),
-            verb(n_against, "denies", "deny"),
+            outlets_verb(dossier, against, "denies", "deny"),
         );
         let mut passages = asserting;
         passages.extend(denying);
