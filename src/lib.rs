@@ -148,6 +148,8 @@ pub struct Built {
     /// `None` when the build failed; the output folder is then untouched.
     pub summary: Option<Summary>,
     pub timings: Timings,
+    /// The dossier and its analysis, when the input could be analyzed.
+    pub model: Option<(Dossier, Analysis)>,
 }
 
 /// Builds the site. Nothing is written to `output` unless the whole build
@@ -166,6 +168,7 @@ pub fn build(options: &BuildOptions) -> Built {
             diagnostics,
             summary: None,
             timings,
+            model: None,
         };
     };
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -173,6 +176,7 @@ pub fn build(options: &BuildOptions) -> Built {
             diagnostics,
             summary: None,
             timings,
+            model: Some((dossier, analysis)),
         };
     }
     let staging = match write::Staging::new(&options.output) {
@@ -192,6 +196,7 @@ pub fn build(options: &BuildOptions) -> Built {
                 diagnostics,
                 summary: None,
                 timings,
+                model: Some((dossier, analysis)),
             };
         }
     };
@@ -216,7 +221,10 @@ pub fn build(options: &BuildOptions) -> Built {
         )
     });
     let stats = match rendered {
-        Ok(stats) => stats,
+        Ok(mut stats) => {
+            timings.0.append(&mut stats.steps);
+            stats
+        }
         Err(mut found) => {
             staging.discard();
             diagnostics.append(&mut found);
@@ -225,6 +233,7 @@ pub fn build(options: &BuildOptions) -> Built {
                 diagnostics,
                 summary: None,
                 timings,
+                model: Some((dossier, analysis)),
             };
         }
     };
@@ -242,6 +251,7 @@ pub fn build(options: &BuildOptions) -> Built {
             diagnostics,
             summary: None,
             timings,
+            model: Some((dossier, analysis)),
         };
     }
     let summary = Summary {
@@ -257,5 +267,6 @@ pub fn build(options: &BuildOptions) -> Built {
         diagnostics,
         summary: Some(summary),
         timings,
+        model: Some((dossier, analysis)),
     }
 }

@@ -13,6 +13,7 @@ pub mod suggest;
 
 use std::collections::{BTreeMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::body::TextSpan;
@@ -104,25 +105,43 @@ pub struct Analysis {
 /// suggestions for annotating more completely ([`suggest`]).
 pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
     let mut diagnostics = check_config(dossier);
-    diagnostics.extend(suggest::suggest(dossier));
+    // The rules and the suggestions only read the dossier: they run side by
+    // side, and the rules' findings are then taken in the order of the rules
+    // (ids must not depend on which rule finished first).
+    let (suggestions, findings) = rayon::join(
+        || suggest::suggest(dossier),
+        || {
+            rules::ALL
+                .par_iter()
+                .map(|rule| {
+                    let level = level_of(dossier, rule.id);
+                    if level == CheckLevel::Off {
+                        return (rule, level, Vec::new());
+                    }
+                    let mut findings = (rule.check)(dossier);
+                    for f in &mut findings {
+                        f.passages.sort();
+                        f.passages.dedup();
+                        f.people.sort_unstable();
+                        f.people.dedup();
+                        f.claims.sort_unstable();
+                        f.claims.dedup();
+                    }
+                    findings.sort_by(|a, b| a.passages.cmp(&b.passages));
+                    let findings: Vec<(String, Finding)> = findings
+                        .into_iter()
+                        .map(|f| (base_id(dossier, rule.id, &f), f))
+                        .collect();
+                    (rule, level, findings)
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    diagnostics.extend(suggestions);
     let mut flags = Vec::new();
     let mut taken_ids = HashSet::new();
-    for rule in rules::ALL {
-        let level = level_of(dossier, rule.id);
-        if level == CheckLevel::Off {
-            continue;
-        }
-        let mut findings = (rule.check)(dossier);
-        for f in &mut findings {
-            f.passages.sort();
-            f.passages.dedup();
-            f.people.sort_unstable();
-            f.people.dedup();
-            f.claims.sort_unstable();
-            f.claims.dedup();
-        }
-        findings.sort_by(|a, b| a.passages.cmp(&b.passages));
-        for finding in findings {
+    for (rule, level, findings) in findings {
+        for (base, finding) in findings {
             let level = match &finding.kind {
                 Some(kind) => dossier
                     .config
@@ -135,7 +154,7 @@ pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
             if level == CheckLevel::Off {
                 continue;
             }
-            let id = stable_id(dossier, rule.id, &finding, &mut taken_ids);
+            let id = unique_id(base, &mut taken_ids);
             flags.push(Flag {
                 id,
                 rule: rule.id,
@@ -274,14 +293,9 @@ pub(crate) fn at_passage(d: Diagnostic, article: &ResolvedArticle, span: TextSpa
 }
 
 /// `<rule>-<8 hex digits>` from the rule, the passages' article slugs and
-/// words, and the claims and people involved. A collision (the same words
-/// flagged twice by one rule) gets a `-2`, `-3`... suffix.
-fn stable_id(
-    dossier: &Dossier,
-    rule: &str,
-    finding: &Finding,
-    taken: &mut HashSet<String>,
-) -> String {
+/// words, and the claims and people involved; [`unique_id`] settles
+/// collisions (the same words flagged twice by one rule).
+fn base_id(dossier: &Dossier, rule: &str, finding: &Finding) -> String {
     let mut hasher = Fnv64::default();
     hasher.write(rule.as_bytes());
     let mut keys: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -307,7 +321,11 @@ fn stable_id(
     if let Some(kind) = &finding.kind {
         hasher.write(kind.as_bytes());
     }
-    let base = format!("{rule}-{:08x}", hasher.0 as u32 ^ (hasher.0 >> 32) as u32);
+    format!("{rule}-{:08x}", hasher.0 as u32 ^ (hasher.0 >> 32) as u32)
+}
+
+/// `base`, or `base-2`, `base-3`... when two findings hash alike.
+fn unique_id(base: String, taken: &mut HashSet<String>) -> String {
     let mut id = base.clone();
     let mut n = 1;
     while !taken.insert(id.clone()) {

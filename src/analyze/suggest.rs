@@ -59,11 +59,15 @@ pub fn suggest(dossier: &Dossier) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let known = Known::new(dossier);
-    let scans: Vec<Scan<'_>> = (0..dossier.articles.len())
+    // Each thread scans its share of the articles into a corpus of its own;
+    // the few per-thread corpora are merged at the end.
+    let corpus = (0..dossier.articles.len())
         .into_par_iter()
-        .map(|ix| scan(dossier, &known, ix))
-        .collect();
-    let corpus = Corpus::merge(scans);
+        .fold(Corpus::default, |mut corpus, ix| {
+            scan(dossier, &known, ix, &mut corpus);
+            corpus
+        })
+        .reduce(Corpus::default, Corpus::merge);
     let mut out = Vec::new();
     if unknown != CheckLevel::Off {
         out.extend(
@@ -308,32 +312,12 @@ impl Hasher for Fnv {
     }
 }
 
-/// What one article contributes, before the articles are merged.
-#[derive(Default)]
-struct Scan<'a> {
-    /// Every word used in lower case (ordinary words).
-    lower: WordSet<'a>,
-    /// Capitalised words outside linked names: word -> first place.
-    capitalised: WordMap<'a, TextSpan>,
-    /// Capitalised words seen other than at the start of a sentence.
-    mid_sentence: WordSet<'a>,
-    /// Names (two or more capitalised words) by text and whether they start
-    /// a sentence: how often.
-    names: HashMap<(String, bool), usize>,
-    /// Names seen after "the" or a preposition of place.
-    placelike: HashSet<String>,
-    /// Capitalised words that stand alone, not next to another ("Israel
-    /// says", "Starmer said").
-    alone: WordSet<'a>,
-    article: ArticleIx,
-}
-
-fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx) -> Scan<'a> {
+/// Adds what one article contributes to `out`.
+fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx, out: &mut Corpus<'a>) {
     let article = &dossier.articles[article_ix];
-    let mut out = Scan {
-        article: article_ix,
-        ..Scan::default()
-    };
+    // Capitalised words outside linked names: word -> first place. Counted
+    // once per article.
+    let mut capitalised: WordMap<'a, TextSpan> = WordMap::default();
     // Spans of names already linked to a person, per block.
     let mut linked: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
     for p in &article.passages {
@@ -364,7 +348,7 @@ fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx) -> S
                     out.mid_sentence.insert(w.text);
                 }
                 if w.text.len() >= 4 && !is_linked(w.start, w.end) {
-                    out.capitalised
+                    capitalised
                         .entry(w.text)
                         .or_insert_with(|| span(w.start, w.end));
                 }
@@ -415,46 +399,61 @@ fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx) -> S
             *out.names.entry((text, first.sentence_start)).or_default() += 1;
         }
     }
-    out
+    for (word, span) in capitalised {
+        out.add_capitalised(word, (article_ix, span, 1));
+    }
 }
 
-/// All articles' scans, merged.
+/// What the articles contain, for both suggestions.
+#[derive(Default)]
 struct Corpus<'a> {
+    /// Every word used in lower case (ordinary words).
     lower: WordSet<'a>,
-    /// Capitalised word -> (first article, first place, number of articles).
+    /// Capitalised word outside linked names -> (first article, first place
+    /// there, number of articles).
     capitalised: WordMap<'a, (ArticleIx, TextSpan, usize)>,
+    /// Capitalised words seen other than at the start of a sentence.
     mid_sentence: WordSet<'a>,
+    /// Names (two or more capitalised words) by text and whether they start
+    /// a sentence: how often.
     names: HashMap<(String, bool), usize>,
+    /// Names seen after "the" or a preposition of place.
     placelike: HashSet<String>,
+    /// Capitalised words that stand alone, not next to another ("Israel
+    /// says", "Starmer said").
     alone: WordSet<'a>,
 }
 
 impl<'a> Corpus<'a> {
-    fn merge(scans: Vec<Scan<'a>>) -> Corpus<'a> {
-        let mut c = Corpus {
-            lower: WordSet::default(),
-            capitalised: WordMap::default(),
-            mid_sentence: WordSet::default(),
-            names: HashMap::new(),
-            placelike: HashSet::new(),
-            alone: WordSet::default(),
-        };
-        for s in scans {
-            c.lower.extend(s.lower);
-            for (word, span) in s.capitalised {
-                c.capitalised
-                    .entry(word)
-                    .and_modify(|e| e.2 += 1)
-                    .or_insert((s.article, span, 1));
-            }
-            c.mid_sentence.extend(s.mid_sentence);
-            for (name, count) in s.names {
-                *c.names.entry(name).or_default() += count;
-            }
-            c.placelike.extend(s.placelike);
-            c.alone.extend(s.alone);
+    fn add_capitalised(&mut self, word: &'a str, seen: (ArticleIx, TextSpan, usize)) {
+        self.capitalised
+            .entry(word)
+            .and_modify(|e| {
+                // The first article wins whichever thread scanned it.
+                if seen.0 < e.0 {
+                    (e.0, e.1) = (seen.0, seen.1);
+                }
+                e.2 += seen.2;
+            })
+            .or_insert(seen);
+    }
+
+    /// Both corpora in one; the larger one's tables are kept and grown.
+    fn merge(mut self, mut other: Corpus<'a>) -> Corpus<'a> {
+        if self.lower.len() < other.lower.len() {
+            std::mem::swap(&mut self, &mut other);
         }
-        c
+        self.lower.extend(other.lower);
+        for (word, seen) in other.capitalised {
+            self.add_capitalised(word, seen);
+        }
+        self.mid_sentence.extend(other.mid_sentence);
+        for (name, count) in other.names {
+            *self.names.entry(name).or_default() += count;
+        }
+        self.placelike.extend(other.placelike);
+        self.alone.extend(other.alone);
+        self
     }
 
     /// An ordinary word: the articles also use it in lower case.

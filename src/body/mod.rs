@@ -322,6 +322,24 @@ pub fn markdown_to_html(markdown: &str) -> String {
     Body::parse(markdown).render(&Decorations::default())
 }
 
+/// Markdown to plain text: emphasis and link markup dropped.
+pub fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            // Blocks are separated by a space; inline markup is not.
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The normalised form of a text as used for anchoring (white space collapsed
 /// and trimmed, typographic quotes/dashes/ellipses as ASCII, invisible
 /// characters dropped): for callers that compare quotes across articles.

@@ -745,3 +745,15 @@ fn body_can_be_shared_across_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Body>();
 }
+
+#[test]
+fn plain_text_strips_markup() {
+    assert_eq!(
+        plain_text("How *long* the [war](x) lasted"),
+        "How long the war lasted"
+    );
+    assert_eq!(
+        plain_text("Capital of **Qatar**.\n\nNext"),
+        "Capital of Qatar. Next"
+    );
+}

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::views::{claim_href, claim_text, person_href, text_fragment_url, Link};
+use super::views::{claim_href, claim_text, person_href, text_fragment_url, FlagView, Link};
 use crate::analyze::Analysis;
 use crate::body::{markdown_to_html, Decorations, Link as BodyLink, Mark};
 use crate::resolve::{ArticleIx, Dossier, PassageIx, PassageShape};
@@ -64,6 +64,7 @@ struct Pending {
 pub fn article_page<'a>(
     dossier: &Dossier,
     analysis: &Analysis,
+    flag_views: &[FlagView],
     flags: &'a [String],
     ix: ArticleIx,
     outlet_href: String,
@@ -131,23 +132,19 @@ pub fn article_page<'a>(
             kind: "note",
             label: "Editor's note",
             html: markdown_to_html(&n.text),
-            sidenote: Some(super::views::plain_text(&n.text)),
+            sidenote: Some(crate::body::plain_text(&n.text)),
         });
     }
     let article_flags: Vec<&String> = analysis.by_article[ix].iter().map(|&f| &flags[f]).collect();
     for &f in &analysis.by_article[ix] {
-        let flag = &analysis.flags[f];
+        let (flag, view) = (&analysis.flags[f], &flag_views[f]);
         for p in flag.passages.iter().filter(|p| p.article == ix) {
             pending.push(Pending {
                 passage: p.passage,
                 kind: "flag",
                 label: "Inconsistency",
-                html: format!(
-                    "{} <a href=\"#{}\">details</a>",
-                    super::views::inline_markdown(&flag.message),
-                    flag.id
-                ),
-                sidenote: Some(super::views::plain_text(&flag.message)),
+                html: format!("{} <a href=\"#{}\">details</a>", view.message_html, flag.id),
+                sidenote: Some(view.message_text.clone()),
             });
         }
     }
@@ -155,7 +152,13 @@ pub fn article_page<'a>(
     pending.sort_by_key(|p| a.passage(p.passage).span);
 
     let mut by_passage: BTreeMap<PassageIx, Vec<usize>> = BTreeMap::new();
-    let mut annotations = Vec::with_capacity(pending.len());
+    let mut annotations: Vec<AnnotationView> = Vec::with_capacity(pending.len());
+    let original = a
+        .article
+        .front
+        .url
+        .as_deref()
+        .filter(|u| super::safe_url(u));
     for (i, p) in pending.iter().enumerate() {
         by_passage.entry(p.passage).or_default().push(i);
         let passage = a.passage(p.passage);
@@ -166,13 +169,12 @@ pub fn article_page<'a>(
             label: p.label,
             html: p.html.clone(),
             text: passage.text.clone(),
-            original: a
-                .article
-                .front
-                .url
-                .as_deref()
-                .filter(|u| super::safe_url(u))
-                .map(|u| text_fragment_url(u, &passage.text)),
+            // Entries of one passage are numbered in a row: the next ones
+            // reuse the first one's link.
+            original: match annotations.last() {
+                Some(prev) if prev.passage == passage.anchor => prev.original.clone(),
+                _ => original.map(|u| text_fragment_url(u, &passage.text)),
+            },
         });
     }
 

@@ -376,7 +376,7 @@ pub fn search_index(dossier: &Dossier) -> Vec<u8> {
         let detail = person
             .summary
             .as_deref()
-            .map(super::views::plain_text)
+            .map(crate::body::plain_text)
             .unwrap_or_default();
         entries.push(json!([
             "p",

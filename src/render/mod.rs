@@ -14,6 +14,7 @@ mod views;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -32,11 +33,13 @@ use views::{FlagView, SiteView};
 /// how many sources a popular claim has.
 const MAX_PASSAGES_PER_FLAG: usize = 6;
 
-/// What rendering wrote.
-#[derive(Debug, Default, Clone, Copy)]
+/// What rendering wrote, and how long each of its steps took.
+#[derive(Debug, Default, Clone)]
 pub struct RenderStats {
     pub pages: usize,
     pub files: usize,
+    /// Wall time of each step (`render/articles`...), for `--verbose`.
+    pub steps: Vec<(&'static str, Duration)>,
 }
 
 /// Whether a URL from the dossier may become an `href`: http(s), mailto or
@@ -194,6 +197,12 @@ pub fn render(
         files: AtomicUsize::new(0),
         on_page,
     };
+    let mut steps = Vec::new();
+    let mut started = Instant::now();
+    let mut lap = |step: &'static str| {
+        steps.push((step, started.elapsed()));
+        started = Instant::now();
+    };
     // Each flag is rendered once per `root` and reused by every page that
     // lists it (its articles, people, claims and the inconsistencies page).
     let flag_views = views::flag_views(dossier, analysis);
@@ -207,6 +216,7 @@ pub fn render(
     };
     let claims_about = pages::claims_about(dossier);
     let outlet_of_article = outlet_hrefs(dossier);
+    lap("render/flags");
 
     let mut errors: Vec<Diagnostic> = Vec::new();
     let collect = |results: Vec<Result<(), Diagnostic>>, errors: &mut Vec<Diagnostic>| {
@@ -222,8 +232,14 @@ pub fn render(
         .into_par_iter()
         .map(|ix| {
             let a = &dossier.articles[ix];
-            let page =
-                article::article_page(dossier, analysis, &flags, ix, outlet_of_article[ix].clone());
+            let page = article::article_page(
+                dossier,
+                analysis,
+                &flag_views,
+                &flags,
+                ix,
+                outlet_of_article[ix].clone(),
+            );
             r.page(
                 "article.html",
                 &format!("articles/{}.html", a.slug()),
@@ -234,6 +250,7 @@ pub fn render(
         })
         .collect();
     collect(results, &mut errors);
+    lap("render/articles");
     let results: Vec<_> = (0..dossier.people.len())
         .into_par_iter()
         .map(|p| {
@@ -248,6 +265,7 @@ pub fn render(
         })
         .collect();
     collect(results, &mut errors);
+    lap("render/people");
     let results: Vec<_> = (0..dossier.claims.len())
         .into_par_iter()
         .map(|c| {
@@ -262,6 +280,7 @@ pub fn render(
         })
         .collect();
     collect(results, &mut errors);
+    lap("render/claims");
     let results: Vec<_> = dossier
         .index
         .outlets
@@ -284,53 +303,59 @@ pub fn render(
         })
         .collect();
     collect(results, &mut errors);
+    lap("render/outlets");
 
-    let mut singles: Vec<Result<(), Diagnostic>> = Vec::new();
-    for (path, section, list) in pages::list_pages(dossier, analysis) {
-        singles.push(r.page("list.html", path, section, None, list));
-    }
-    singles.push(r.page(
-        "index.html",
-        "index.html",
-        "",
-        None,
-        pages::index_page(dossier, analysis, &top_flags),
-    ));
-    singles.push(r.page(
-        "inconsistencies.html",
-        "inconsistencies.html",
-        "inconsistencies",
-        None,
-        pages::inconsistencies_page(&flag_views, &top_flags),
-    ));
-    singles.push(r.page(
-        "timeline.html",
-        "timeline.html",
-        "timeline",
-        None,
-        pages::timeline_page(dossier),
-    ));
-    singles.push(r.page("search.html", "search.html", "search", None, ()));
-    singles.push(not_found_page(&r));
-    collect(singles, &mut errors);
-
-    let mut files: Vec<Result<(), Diagnostic>> = vec![
-        r.stream("dossier.json", |out| {
-            data::dossier_json(dossier, analysis, out)
+    // The site-wide pages and files, each one job, side by side; the largest
+    // first, so that the small ones fill the gaps.
+    type Job<'j> = Box<dyn FnOnce() -> Result<(), Diagnostic> + Send + 'j>;
+    let (r, flag_views, top_flags) = (&r, &flag_views, &top_flags);
+    let mut jobs: Vec<Job<'_>> = vec![
+        Box::new(|| {
+            r.stream("dossier.json", |out| {
+                data::dossier_json(dossier, analysis, out)
+            })
         }),
-        r.stream("annotations.jsonld", |out| {
-            data::annotations_jsonld(dossier, out)
+        Box::new(|| {
+            r.stream("annotations.jsonld", |out| {
+                data::annotations_jsonld(dossier, out)
+            })
         }),
-        r.write("search-index.js", &data::search_index(dossier)),
-        r.write("feed.xml", &data::feed(dossier)),
-        r.write(".nojekyll", b""),
+        Box::new(|| {
+            let page = pages::inconsistencies_page(flag_views, top_flags);
+            r.page(
+                "inconsistencies.html",
+                "inconsistencies.html",
+                "inconsistencies",
+                None,
+                page,
+            )
+        }),
+        Box::new(|| r.write("search-index.js", &data::search_index(dossier))),
+        Box::new(|| {
+            let page = pages::timeline_page(dossier);
+            r.page("timeline.html", "timeline.html", "timeline", None, page)
+        }),
+        Box::new(|| r.write("sitemap.xml", &data::sitemap(dossier, &page_list(dossier)))),
+        Box::new(|| {
+            let page = pages::index_page(dossier, analysis, top_flags);
+            r.page("index.html", "index.html", "", None, page)
+        }),
+        Box::new(|| r.write("feed.xml", &data::feed(dossier))),
+        Box::new(|| r.page("search.html", "search.html", "search", None, ())),
+        Box::new(|| not_found_page(r)),
+        Box::new(|| r.write(".nojekyll", b"")),
     ];
-    for (name, bytes) in &theme.statics {
-        files.push(r.write(&format!("static/{name}"), bytes));
+    for (path, section, list) in pages::list_pages(dossier, analysis) {
+        jobs.push(Box::new(move || {
+            r.page("list.html", path, section, None, list)
+        }));
     }
-    let sitemap_pages = page_list(dossier);
-    files.push(r.write("sitemap.xml", &data::sitemap(dossier, &sitemap_pages)));
-    collect(files, &mut errors);
+    for (name, bytes) in &theme.statics {
+        jobs.push(Box::new(move || r.write(&format!("static/{name}"), bytes)));
+    }
+    let results: Vec<_> = jobs.into_par_iter().map(|job| job()).collect();
+    collect(results, &mut errors);
+    lap("render/site");
     for (from, into) in [
         (theme.static_dir.clone(), "static"),
         (Some(root_dir.join("content/static")), "static"),
@@ -354,6 +379,7 @@ pub fn render(
     Ok(RenderStats {
         pages: r.pages.load(Ordering::Relaxed),
         files: r.files.load(Ordering::Relaxed),
+        steps,
     })
 }
 

@@ -2,6 +2,7 @@
 //! context holds only what that page shows, never the whole site, so
 //! rendering cost and page size stay independent of the dossier's size.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analyze::{Analysis, DiffPiece, Flag};
@@ -58,34 +59,9 @@ pub fn claim_href(dossier: &Dossier, c: ClaimIx) -> String {
     format!("claims/{}.html", dossier.claims[c].claim.id)
 }
 
-/// A claim's statement as plain text (its Markdown stripped of markup), for
-/// link texts and titles; falls back to the id.
+/// A claim's statement as plain text, for link texts and titles.
 pub fn claim_text(dossier: &Dossier, c: ClaimIx) -> String {
-    let claim = &dossier.claims[c].claim;
-    let text = plain_text(&claim.statement);
-    if text.is_empty() {
-        claim.id.to_string()
-    } else {
-        text
-    }
-}
-
-/// Markdown to plain text: emphasis and link markup dropped.
-pub fn plain_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
-    let mut out = String::new();
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            // Blocks are separated by a space; inline markup is not.
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
-            ) => out.push(' '),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    dossier.claims[c].text.clone()
 }
 
 /// Markdown of one paragraph as inline HTML (no `<p>` around it), for text
@@ -164,6 +140,8 @@ pub struct FlagView {
     pub message: String,
     /// The message as inline HTML (declared flags' text is Markdown).
     pub message_html: String,
+    /// The message as plain text (for sidenotes).
+    pub message_text: String,
     pub diff: Vec<DiffPiece>,
     pub passages: Vec<FlagPassageView>,
     /// Pages of the claims and people involved.
@@ -173,7 +151,7 @@ pub struct FlagView {
 pub fn flag_views(dossier: &Dossier, analysis: &Analysis) -> Vec<FlagView> {
     analysis
         .flags
-        .iter()
+        .par_iter()
         .map(|f| flag_view(dossier, f))
         .collect()
 }
@@ -217,6 +195,7 @@ fn flag_view(dossier: &Dossier, flag: &Flag) -> FlagView {
         level: flag.level.as_str(),
         message: flag.message.clone(),
         message_html: inline_markdown(&flag.message),
+        message_text: crate::body::plain_text(&flag.message),
         diff: flag.diff.clone(),
         passages,
         links,
@@ -300,17 +279,5 @@ mod tests {
             "said <strong>intense</strong> pressure"
         );
         assert_eq!(inline_markdown("a\n\nb"), "<p>a</p>\n<p>b</p>");
-    }
-
-    #[test]
-    fn plain_text_strips_markup() {
-        assert_eq!(
-            plain_text("How *long* the [war](x) lasted"),
-            "How long the war lasted"
-        );
-        assert_eq!(
-            plain_text("Capital of **Qatar**.\n\nNext"),
-            "Capital of Qatar. Next"
-        );
     }
 }

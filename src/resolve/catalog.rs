@@ -151,7 +151,13 @@ pub(super) fn claims(
             continue;
         }
         by_id.insert(value.id.clone(), entries.len());
+        let text = crate::body::plain_text(&value.statement);
         entries.push(ClaimEntry {
+            text: if text.is_empty() {
+                value.id.to_string()
+            } else {
+                text
+            },
             claim: value,
             file,
             index,

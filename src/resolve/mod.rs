@@ -55,6 +55,9 @@ pub struct ClaimEntry {
     pub claim: Claim,
     pub file: PathBuf,
     pub index: usize,
+    /// The statement as plain text (Markdown markup dropped), or the id when
+    /// the statement is empty: for link texts, titles and search.
+    pub text: String,
     /// Resolved `about`, `contradicts`, `total`, `parts` (unknown ids dropped, reported).
     pub about: Vec<PersonIx>,
     pub contradicts: Vec<ClaimIx>,
