@@ -419,3 +419,37 @@ fn pages_link_relatively_so_the_site_works_from_disk_and_under_a_sub_path() {
         Some("https://example.org/fixture/static/style.css")
     );
 }
+
+#[test]
+fn person_page_shows_the_first_100_mentions_and_counts_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("content/articles")).unwrap();
+    std::fs::write(root.join("config.yaml"), "title: Many mentions\n").unwrap();
+    std::fs::write(
+        root.join("content/people.yaml"),
+        "- id: steve-witkoff\n  name: Steve Witkoff\n",
+    )
+    .unwrap();
+    let body: String = (1..=150)
+        .map(|n| format!("Meeting {n}: Steve Witkoff spoke.\n\n"))
+        .collect();
+    std::fs::write(
+        root.join("content/articles/a.md"),
+        format!("---\ntitle: A\noutlet: O\npublished: 2025-05-21\n---\n{body}"),
+    )
+    .unwrap();
+    let site = build(root);
+    let page = site.page("people/steve-witkoff.html");
+    assert_eq!(text_of(&page, "#mentions"), "Mentions (150)");
+    let snippets = texts_of(&page, "#mentions ~ ul.snippets > li p");
+    assert_eq!(snippets.len(), 100);
+    // In reading order: the first shown is the first in the article.
+    assert_eq!(snippets[0], "…Meeting 1: Steve Witkoff spoke.…");
+    assert_eq!(
+        text_of(&page, "#mentions ~ p.meta"),
+        "The first 100 are shown here; every mention is listed in dossier.json."
+    );
+    let json = site.json();
+    assert_eq!(json["people"][0]["mentions"].as_array().unwrap().len(), 150);
+}

@@ -134,14 +134,21 @@ fn words(text: &str) -> Vec<Word<'_>> {
     let mut last_end = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let (c, len) = char_at(i);
-        if !is_word_char(c) {
-            i += len;
-            continue;
+        // ASCII letters and digits, the bulk of the text, skip the decoding.
+        if !bytes[i].is_ascii_alphanumeric() {
+            let (c, len) = char_at(i);
+            if !is_word_char(c) {
+                i += len;
+                continue;
+            }
         }
         let start = i;
-        let mut end = i + len;
+        let mut end = i;
         while end < bytes.len() {
+            if bytes[end].is_ascii_alphanumeric() {
+                end += 1;
+                continue;
+            }
             let (c, len) = char_at(end);
             let inner = matches!(c, '-' | '\'' | '’')
                 && end + len < bytes.len()
@@ -153,10 +160,12 @@ fn words(text: &str) -> Vec<Word<'_>> {
         }
         let mut word = &text[start..end];
         let mut possessive = false;
-        for suffix in ["'s", "’s", "'S", "’S"] {
-            if let Some(stem) = word.strip_suffix(suffix) {
-                word = stem;
-                possessive = true;
+        if word.ends_with(['s', 'S']) {
+            for suffix in ["'s", "’s", "'S", "’S"] {
+                if let Some(stem) = word.strip_suffix(suffix) {
+                    word = stem;
+                    possessive = true;
+                }
             }
         }
         if !possessive && text[end..].starts_with(['\'', '’']) && word.ends_with(['s', 'S']) {
@@ -196,7 +205,9 @@ fn is_name_word(word: &str) -> bool {
         if upper {
             return bytes.iter().any(u8::is_ascii_lowercase);
         }
+        // Every Arabic article ends in a hyphen at the third or fourth byte.
         return bytes[0].is_ascii_lowercase()
+            && bytes.get(2..4).is_some_and(|b| b.contains(&b'-'))
             && ARTICLES.iter().any(|a| {
                 word.strip_prefix(a)
                     .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))

@@ -7,6 +7,8 @@
 //! scheme (`java\tscript:`) and compare schemes case-insensitively, so this
 //! check does the same before looking at the scheme.
 
+use std::borrow::Cow;
+
 /// Whether a link target may be emitted as an `href`.
 pub(super) fn link_allowed(url: &str) -> bool {
     match scheme(url) {
@@ -31,12 +33,17 @@ pub(super) fn is_external(url: &str) -> bool {
 }
 
 /// The URL as a browser's scheme parser sees it: leading/trailing C0 controls
-/// and spaces trimmed, tabs and newlines anywhere removed.
-fn cleaned(url: &str) -> String {
+/// and spaces trimmed, tabs and newlines anywhere removed. Borrowed when
+/// there is nothing to remove, as in every link the generator makes itself.
+fn cleaned(url: &str) -> Cow<'_, str> {
+    if url.bytes().all(|b| b > b' ') {
+        return Cow::Borrowed(url);
+    }
     url.trim_matches(|c: char| c <= ' ')
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect()
+        .collect::<String>()
+        .into()
 }
 
 /// The URL's scheme in lower case, or None for a relative URL. A colon before

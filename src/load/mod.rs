@@ -27,22 +27,33 @@ pub fn load(root: &Path) -> (Option<Input>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut sources = HashMap::new();
     let config = load_config(root, &mut sources, &mut diagnostics);
-    let articles = load_articles(root, &mut diagnostics);
     let mut broken_ids = HashSet::new();
-    let people = load_list::<Person>(
-        root,
-        "people",
-        &mut sources,
-        &mut broken_ids,
-        &mut diagnostics,
+    // The articles (in parallel among themselves) and the two catalogues,
+    // each one large YAML file read by one thread, side by side.
+    let ((articles, mut found), (people, claims)) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            (load_articles(root, &mut found), found)
+        },
+        || {
+            let people = load_list::<Person>(
+                root,
+                "people",
+                &mut sources,
+                &mut broken_ids,
+                &mut diagnostics,
+            );
+            let claims = load_list::<Claim>(
+                root,
+                "claims",
+                &mut sources,
+                &mut broken_ids,
+                &mut diagnostics,
+            );
+            (people, claims)
+        },
     );
-    let claims = load_list::<Claim>(
-        root,
-        "claims",
-        &mut sources,
-        &mut broken_ids,
-        &mut diagnostics,
-    );
+    diagnostics.append(&mut found);
     let input = config.map(|config| Input {
         config,
         articles,

@@ -242,6 +242,76 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis, out: impl Write) -> 
     serde_json::to_writer(out, &doc).map_err(io::Error::other)
 }
 
+/// One W3C Web Annotation, serialised from borrowed parts (a
+/// `serde_json::Value` per annotation would copy every string).
+#[derive(Serialize)]
+struct AnnotationJson<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'static str,
+    body: AnnotationBody<'a>,
+    target: TargetJson<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum AnnotationBody<'a> {
+    One(BodyJson<'a>),
+    Two([BodyJson<'a>; 2]),
+}
+
+#[derive(Serialize)]
+struct BodyJson<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purpose: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> BodyJson<'a> {
+    fn resource(source: String) -> Self {
+        BodyJson {
+            kind: "SpecificResource",
+            source: Some(source),
+            purpose: None,
+            format: None,
+            value: None,
+        }
+    }
+
+    fn text(purpose: Option<&'static str>, value: impl Into<std::borrow::Cow<'a, str>>) -> Self {
+        BodyJson {
+            kind: "TextualBody",
+            source: None,
+            purpose,
+            format: None,
+            value: Some(value.into()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TargetJson<'a> {
+    source: &'a str,
+    selector: SelectorJson<'a>,
+}
+
+#[derive(Serialize)]
+struct SelectorJson<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+}
+
 /// `annotations.jsonld`: every sidecar annotation as a W3C Web Annotation with
 /// a TextQuoteSelector on the article page, streamed to `out`. Articles are
 /// serialised in parallel, a batch at a time, so memory stays bounded.
@@ -249,55 +319,73 @@ pub fn annotations_jsonld(dossier: &Dossier, mut out: impl Write) -> io::Result<
     let page_url = |href: &str| absolute_url(dossier, href);
     let article_items = |ix: usize| {
         let a = &dossier.articles[ix];
+        let source = page_url(&article_href(dossier, ix));
+        let target = |p: usize| {
+            let (prefix, exact, suffix) = a.body.context(a.passage(p).span, 32);
+            TargetJson {
+                source: &source,
+                selector: SelectorJson {
+                    kind: "TextQuoteSelector",
+                    exact,
+                    prefix,
+                    suffix,
+                },
+            }
+        };
+        let item = |kind: &str, n: usize, motivation, body, passage| AnnotationJson {
+            id: format!("{source}#{kind}-{n}"),
+            kind: "Annotation",
+            motivation,
+            body,
+            target: target(passage),
+        };
+        let mut items: Vec<AnnotationJson<'_>> = Vec::new();
+        for (n, m) in a
+            .mentions
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| a.passage(m.passage).shape == PassageShape::Mark)
         {
-            let source = page_url(&article_href(dossier, ix));
-            let target = |p: usize| {
-                let passage = a.passage(p);
-                let (prefix, exact, suffix) = a.body.context(passage.span, 32);
-                json!({
-                    "source": source,
-                    "selector": {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
-                })
-            };
-            let id = |kind: &str, n: usize| format!("{source}#{kind}-{n}");
-            let mut items: Vec<Value> = Vec::new();
-            for (n, m) in a
-                .mentions
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| a.passage(m.passage).shape == PassageShape::Mark)
-            {
-                items.push(json!({"id": id("mention", n), "type": "Annotation", "motivation": "identifying",
-                    "body": {"type": "SpecificResource", "source": page_url(&person_href(dossier, m.person))}, "target": target(m.passage)}));
-            }
-            for (n, q) in a.quotes.iter().enumerate() {
-                items.push(json!({"id": id("quote", n), "type": "Annotation", "motivation": "identifying",
-                    "body": {"type": "TextualBody", "purpose": "describing", "value": format!("Spoken by {}", dossier.people[q.speaker].person.name)},
-                    "target": target(q.passage)}));
-            }
-            for (n, c) in a.assertions.iter().enumerate() {
-                items.push(json!({"id": id("claim", n), "type": "Annotation", "motivation": "assessing",
-                    "body": [{"type": "SpecificResource", "source": page_url(&claim_href(dossier, c.claim))},
-                             {"type": "TextualBody", "purpose": "tagging", "value": c.stance.as_str()}],
-                    "target": target(c.passage)}));
-            }
-            for (n, note) in a.notes.iter().enumerate() {
-                items.push(json!({"id": id("note", n), "type": "Annotation", "motivation": "commenting",
-                    "body": {"type": "TextualBody", "format": "text/markdown", "value": note.text}, "target": target(note.passage)}));
-            }
-            for (n, flag) in a.declared_flags.iter().enumerate() {
-                items.push(json!({"id": id("flag", n), "type": "Annotation", "motivation": "questioning",
-                    "body": {"type": "TextualBody", "value": flag.text, "purpose": "commenting"}, "target": target(flag.passage)}));
-            }
-            let mut bytes = Vec::new();
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    bytes.push(b',');
-                }
-                serde_json::to_writer(&mut bytes, item).expect("JSON of plain data");
-            }
-            (items.len(), bytes)
+            let person = BodyJson::resource(page_url(&person_href(dossier, m.person)));
+            items.push(item(
+                "mention",
+                n,
+                "identifying",
+                AnnotationBody::One(person),
+                m.passage,
+            ));
         }
+        for (n, q) in a.quotes.iter().enumerate() {
+            let speaker = format!("Spoken by {}", dossier.people[q.speaker].person.name);
+            let body = AnnotationBody::One(BodyJson::text(Some("describing"), speaker));
+            items.push(item("quote", n, "identifying", body, q.passage));
+        }
+        for (n, c) in a.assertions.iter().enumerate() {
+            let body = AnnotationBody::Two([
+                BodyJson::resource(page_url(&claim_href(dossier, c.claim))),
+                BodyJson::text(Some("tagging"), c.stance.as_str()),
+            ]);
+            items.push(item("claim", n, "assessing", body, c.passage));
+        }
+        for (n, note) in a.notes.iter().enumerate() {
+            let body = AnnotationBody::One(BodyJson {
+                format: Some("text/markdown"),
+                ..BodyJson::text(None, note.text.as_str())
+            });
+            items.push(item("note", n, "commenting", body, note.passage));
+        }
+        for (n, flag) in a.declared_flags.iter().enumerate() {
+            let body = AnnotationBody::One(BodyJson::text(Some("commenting"), flag.text.as_str()));
+            items.push(item("flag", n, "questioning", body, flag.passage));
+        }
+        let mut bytes = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                bytes.push(b',');
+            }
+            serde_json::to_writer(&mut bytes, item).expect("JSON of plain data");
+        }
+        (items.len(), bytes)
     };
     let total: usize = dossier
         .articles

@@ -228,82 +228,77 @@ pub fn render(
         }
     };
 
-    let results: Vec<_> = (0..dossier.articles.len())
-        .into_par_iter()
-        .map(|ix| {
-            let a = &dossier.articles[ix];
-            let page = article::article_page(
-                dossier,
-                analysis,
-                &flag_views,
-                &flags,
-                ix,
-                outlet_of_article[ix].clone(),
-            );
-            r.page(
-                "article.html",
-                &format!("articles/{}.html", a.slug()),
-                "articles",
-                Some((&a.lang, a.dir)),
-                page,
-            )
-        })
+    // One parallel pass over every page of an entity, so that a few large
+    // pages (a person named everywhere) overlap the many small ones instead
+    // of holding up a pass of their own. People come first: their pages
+    // are the largest.
+    #[derive(Clone, Copy)]
+    enum Entity {
+        Person(usize),
+        Outlet(usize),
+        Article(usize),
+        Claim(usize),
+    }
+    let entities: Vec<Entity> = (0..dossier.people.len())
+        .map(Entity::Person)
+        .chain((0..dossier.index.outlets.len()).map(Entity::Outlet))
+        .chain((0..dossier.articles.len()).map(Entity::Article))
+        .chain((0..dossier.claims.len()).map(Entity::Claim))
         .collect();
-    collect(results, &mut errors);
-    lap("render/articles");
-    let results: Vec<_> = (0..dossier.people.len())
+    let results: Vec<_> = entities
         .into_par_iter()
-        .map(|p| {
-            let page = pages::person_page(dossier, analysis, &flags, &claims_about, p);
-            r.page(
+        .map(|entity| match entity {
+            Entity::Person(p) => r.page(
                 "person.html",
                 &views::person_href(dossier, p),
                 "people",
                 None,
-                page,
-            )
-        })
-        .collect();
-    collect(results, &mut errors);
-    lap("render/people");
-    let results: Vec<_> = (0..dossier.claims.len())
-        .into_par_iter()
-        .map(|c| {
-            let page = pages::claim_page(dossier, analysis, &flags, c);
-            r.page(
+                pages::person_page(dossier, analysis, &flags, &claims_about, p),
+            ),
+            Entity::Outlet(o) => {
+                #[derive(Serialize)]
+                struct OutletPage {
+                    outlet: pages::OutletView,
+                }
+                let o = &dossier.index.outlets[o];
+                r.page(
+                    "outlet.html",
+                    &format!("outlets/{}.html", o.slug),
+                    "outlets",
+                    None,
+                    OutletPage {
+                        outlet: pages::outlet_page(dossier, analysis, o),
+                    },
+                )
+            }
+            Entity::Article(ix) => {
+                let a = &dossier.articles[ix];
+                r.page(
+                    "article.html",
+                    &format!("articles/{}.html", a.slug()),
+                    "articles",
+                    Some((&a.lang, a.dir)),
+                    article::article_page(
+                        dossier,
+                        analysis,
+                        &flag_views,
+                        &flags,
+                        ix,
+                        outlet_of_article[ix].clone(),
+                    ),
+                )
+            }
+            Entity::Claim(c) => r.page(
                 "claim.html",
                 &views::claim_href(dossier, c),
                 "claims",
                 None,
-                page,
-            )
+                pages::claim_page(dossier, analysis, &flags, c),
+            ),
         })
         .collect();
     collect(results, &mut errors);
-    lap("render/claims");
-    let results: Vec<_> = dossier
-        .index
-        .outlets
-        .par_iter()
-        .map(|o| {
-            #[derive(Serialize)]
-            struct OutletPage {
-                outlet: pages::OutletView,
-            }
-            let page = OutletPage {
-                outlet: pages::outlet_page(dossier, analysis, o),
-            };
-            r.page(
-                "outlet.html",
-                &format!("outlets/{}.html", o.slug),
-                "outlets",
-                None,
-                page,
-            )
-        })
-        .collect();
-    collect(results, &mut errors);
-    lap("render/outlets");
+    lap("render/pages");
 
     // The site-wide pages and files, each one job, side by side; the largest
     // first, so that the small ones fill the gaps.

@@ -15,7 +15,7 @@ use crate::resolve::{ClaimIx, Dossier, NameForm, Outlet, PersonIx};
 
 /// At most this many mention snippets on a person page: a page must not grow
 /// without bound with the dossier.
-pub const MAX_SNIPPETS: usize = 300;
+pub const MAX_SNIPPETS: usize = 100;
 
 #[derive(Serialize)]
 pub struct Spelling {
