@@ -113,6 +113,7 @@ pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
         || {
             rules::ALL
                 .par_iter()
+                .with_max_len(1)
                 .map(|rule| {
                     let level = level_of(dossier, rule.id);
                     if level == CheckLevel::Off {

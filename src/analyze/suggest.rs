@@ -59,10 +59,11 @@ pub fn suggest(dossier: &Dossier) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let known = Known::new(dossier);
-    // Each thread scans its share of the articles into a corpus of its own;
-    // the few per-thread corpora are merged at the end.
+    // Each piece of the articles (a few hundred) is scanned into a corpus of
+    // its own, and the corpora are merged pairwise at the end.
     let corpus = (0..dossier.articles.len())
         .into_par_iter()
+        .with_max_len(8 * crate::PIECE)
         .fold(Corpus::default, |mut corpus, ix| {
             scan(dossier, &known, ix, &mut corpus);
             corpus

@@ -284,6 +284,7 @@ fn load_articles(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Article>
     }
     let results: Vec<_> = markdown
         .par_iter()
+        .with_max_len(crate::PIECE)
         .map(|path| {
             let sidecar = [path.with_extension("yaml"), path.with_extension("yml")]
                 .into_iter()

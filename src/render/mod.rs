@@ -134,6 +134,7 @@ impl Renderer<'_> {
         }
         views
             .par_iter()
+            .with_max_len(crate::PIECE)
             .map(|flag| {
                 let shown = flag.passages.len().min(max_passages);
                 let context = Context::from_serialize(FlagContext {
@@ -247,6 +248,7 @@ pub fn render(
         .collect();
     let results: Vec<_> = entities
         .into_par_iter()
+        .with_max_len(crate::PIECE)
         .map(|entity| match entity {
             Entity::Person(p) => r.page(
                 "person.html",
@@ -348,7 +350,11 @@ pub fn render(
     for (name, bytes) in &theme.statics {
         jobs.push(Box::new(move || r.write(&format!("static/{name}"), bytes)));
     }
-    let results: Vec<_> = jobs.into_par_iter().map(|job| job()).collect();
+    let results: Vec<_> = jobs
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|job| job())
+        .collect();
     collect(results, &mut errors);
     lap("render/site");
     for (from, into) in [

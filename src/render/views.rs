@@ -152,6 +152,7 @@ pub fn flag_views(dossier: &Dossier, analysis: &Analysis) -> Vec<FlagView> {
     analysis
         .flags
         .par_iter()
+        .with_max_len(crate::PIECE)
         .map(|f| flag_view(dossier, f))
         .collect()
 }

@@ -222,6 +222,7 @@ pub fn resolve(input: Input) -> (Dossier, Vec<Diagnostic>) {
     let results: Vec<(ResolvedArticle, Vec<Diagnostic>)> = input
         .articles
         .into_par_iter()
+        .with_max_len(crate::PIECE)
         .map(|article| annotations::resolve_article(article, &lookups))
         .collect();
     let mut articles = Vec::with_capacity(results.len());

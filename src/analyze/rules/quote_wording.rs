@@ -36,6 +36,7 @@ struct Version {
 pub fn check(dossier: &Dossier) -> Vec<Finding> {
     (0..dossier.people.len())
         .into_par_iter()
+        .with_max_len(crate::PIECE)
         .flat_map_iter(|speaker| check_speaker(dossier, speaker))
         .collect()
 }
