@@ -138,7 +138,8 @@ pub struct FlagView {
     pub kind: Option<String>,
     pub level: &'static str,
     pub message: String,
-    /// The message as inline HTML (declared flags' text is Markdown).
+    /// The message as inline HTML (declared flags' text is Markdown; rules'
+    /// messages are plain text).
     pub message_html: String,
     /// The message as plain text (for sidenotes).
     pub message_text: String,
@@ -184,6 +185,16 @@ fn flag_view(dossier: &Dossier, flag: &Flag) -> FlagView {
             text: dossier.people[p].person.name.clone(),
         }))
         .collect();
+    // An editor's declared flag is Markdown; a rule's message is plain text
+    // that may quote the articles (whose `*` or `_` are not markup).
+    let (message_html, message_text) = if flag.rule == "declared" {
+        (
+            inline_markdown(&flag.message),
+            crate::body::plain_text(&flag.message),
+        )
+    } else {
+        (super::escape(&flag.message), flag.message.clone())
+    };
     let rule_label = match &flag.kind {
         Some(kind) => format!("{} ({kind})", rule_label(flag.rule)),
         None => rule_label(flag.rule).to_owned(),
@@ -195,8 +206,8 @@ fn flag_view(dossier: &Dossier, flag: &Flag) -> FlagView {
         kind: flag.kind.clone(),
         level: flag.level.as_str(),
         message: flag.message.clone(),
-        message_html: inline_markdown(&flag.message),
-        message_text: crate::body::plain_text(&flag.message),
+        message_html,
+        message_text,
         diff: flag.diff.clone(),
         passages,
         links,
@@ -274,6 +285,34 @@ mod tests {
             text_fragment_url("https://x.org/a", long),
             "https://x.org/a#:~:text=one%20two%20three%20four%20five,nine%20ten%20eleven%20twelve%20thirteen"
         );
+    }
+
+    #[test]
+    fn rule_messages_are_text_and_declared_ones_markdown() {
+        let dossier = crate::analyze::rules::testing::TestDossier::new().build();
+        let flag = |rule, message: &str| Flag {
+            id: "f".into(),
+            rule,
+            kind: None,
+            level: crate::model::CheckLevel::Flag,
+            message: message.into(),
+            people: Vec::new(),
+            claims: Vec::new(),
+            passages: Vec::new(),
+            diff: Vec::new(),
+        };
+        let view = flag_view(
+            &dossier,
+            &flag("quote-wording", "QNN has '*wrap* it up' & <b>"),
+        );
+        assert_eq!(
+            view.message_html,
+            "QNN has &#39;*wrap* it up&#39; &amp; &lt;b&gt;"
+        );
+        assert_eq!(view.message_text, "QNN has '*wrap* it up' & <b>");
+        let view = flag_view(&dossier, &flag("declared", "Called *envoy* <b>"));
+        assert_eq!(view.message_html, "Called <em>envoy</em> &lt;b&gt;");
+        assert_eq!(view.message_text, "Called envoy");
     }
 
     #[test]
