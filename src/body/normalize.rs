@@ -35,67 +35,62 @@ pub(super) struct Normalized {
 
 /// Normalises `s` (see [`Normalized`]); use [`normalize_str`] when no map is needed.
 pub(super) fn normalize(s: &str) -> Normalized {
-    let mut text = String::with_capacity(s.len());
-    let mut units = Vec::new();
+    let mut out = Normalized {
+        text: String::with_capacity(s.len()),
+        units: Vec::new(),
+    };
     // Original byte range of the white-space run not yet written out.
     let mut space: Option<(usize, usize)> = None;
-    for (i, c) in s.char_indices() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Printable ASCII, the bulk of any text, is copied a run at a time:
+        // it is never white space, invisible or replaced, and a single space
+        // between two such characters stays as it is.
+        if bytes[i].is_ascii_graphic() {
+            out.end_space(space.take());
+            let run = i;
+            let graphic = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_graphic);
+            while graphic(i) || (bytes.get(i) == Some(&b' ') && graphic(i + 1)) {
+                i += 1;
+            }
+            out.text.push_str(&s[run..i]);
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or_default();
         let end = i + c.len_utf8();
         if c.is_whitespace() {
             space = Some((space.map_or(i, |(a, _)| a), end));
-            continue;
-        }
-        if is_invisible(c) {
+        } else if is_invisible(c) {
             match &mut space {
                 // Inside a white-space run: the run absorbs it.
                 Some((_, e)) => *e = end,
-                None => units.push(Unit {
-                    norm: text.len(),
+                None => out.units.push(Unit {
+                    norm: out.text.len(),
                     norm_len: 0,
                     orig: i,
                     orig_len: end - i,
                 }),
             }
-            continue;
-        }
-        if let Some((a, b)) = space.take() {
-            if text.is_empty() {
-                // Leading white space is trimmed.
-                units.push(Unit {
-                    norm: 0,
-                    norm_len: 0,
-                    orig: a,
-                    orig_len: b - a,
-                });
-            } else {
-                // A single one-byte white-space character ("\n", "\t", " ")
-                // maps byte for byte onto the space, so needs no unit.
-                if b - a != 1 {
-                    units.push(Unit {
-                        norm: text.len(),
-                        norm_len: 1,
-                        orig: a,
-                        orig_len: b - a,
+        } else {
+            out.end_space(space.take());
+            match replacement(c) {
+                Some(r) => {
+                    out.units.push(Unit {
+                        norm: out.text.len(),
+                        norm_len: r.len(),
+                        orig: i,
+                        orig_len: end - i,
                     });
+                    out.text.push_str(r);
                 }
-                text.push(' ');
+                None => out.text.push(c),
             }
         }
-        match replacement(c) {
-            Some(r) => {
-                units.push(Unit {
-                    norm: text.len(),
-                    norm_len: r.len(),
-                    orig: i,
-                    orig_len: end - i,
-                });
-                text.push_str(r);
-            }
-            None => text.push(c),
-        }
+        i = end;
     }
     // Trailing white space is dropped; nothing after it needs mapping.
-    Normalized { text, units }
+    out
 }
 
 /// The normalised form of `s` without its map (for quotes, prefixes, suffixes).
@@ -104,6 +99,35 @@ pub(super) fn normalize_str(s: &str) -> String {
 }
 
 impl Normalized {
+    /// Writes out the white-space run `space` (original byte range) before a
+    /// visible character: one space, or nothing at the start of the text.
+    fn end_space(&mut self, space: Option<(usize, usize)>) {
+        let Some((a, b)) = space else {
+            return;
+        };
+        if self.text.is_empty() {
+            // Leading white space is trimmed.
+            self.units.push(Unit {
+                norm: 0,
+                norm_len: 0,
+                orig: a,
+                orig_len: b - a,
+            });
+            return;
+        }
+        // A single one-byte white-space character ("\n", "\t", " ") maps
+        // byte for byte onto the space, so needs no unit.
+        if b - a != 1 {
+            self.units.push(Unit {
+                norm: self.text.len(),
+                norm_len: 1,
+                orig: a,
+                orig_len: b - a,
+            });
+        }
+        self.text.push(' ');
+    }
+
     /// Original byte offset where a match starting at normalised offset `n`
     /// starts. A start inside a unit (e.g. the second "." of an "…") widens
     /// to the whole unit, so spans always cover whole characters.
