@@ -4,6 +4,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::{ClaimEntry, ClaimIx, PersonEntry, PersonIx};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::load::yaml::{Docs, Step};
@@ -151,13 +153,8 @@ pub(super) fn claims(
             continue;
         }
         by_id.insert(value.id.clone(), entries.len());
-        let text = crate::body::plain_text(&value.statement);
         entries.push(ClaimEntry {
-            text: if text.is_empty() {
-                value.id.to_string()
-            } else {
-                text
-            },
+            text: String::new(),
             claim: value,
             file,
             index,
@@ -167,6 +164,15 @@ pub(super) fn claims(
             parts: Vec::new(),
         });
     }
+    // Markdown of tens of thousands of statements: in parallel.
+    entries.par_iter_mut().for_each(|entry| {
+        let text = crate::body::plain_text(&entry.claim.statement);
+        entry.text = if text.is_empty() {
+            entry.claim.id.to_string()
+        } else {
+            text
+        };
+    });
     // References are resolved once every id is known, so order in the files
     // does not matter.
     for ix in 0..entries.len() {

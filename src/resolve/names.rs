@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use serde::Serialize;
 
@@ -125,6 +125,10 @@ impl NameMatcher {
         let automaton = (!spellings_all.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
+                // A DFA scans about a third faster than the default NFA, at
+                // some memory per pattern: worth it up to some thousands of
+                // people, not for a person with 100,000 aliases.
+                .kind((spellings_all.len() <= MAX_DFA_PATTERNS).then_some(AhoCorasickKind::DFA))
                 .build(spellings_all.iter().map(|s| s.text.as_str()))
                 .expect("name patterns are plain strings")
         });
@@ -179,6 +183,10 @@ impl NameMatcher {
         hits
     }
 }
+
+/// Most spellings (names, aliases, variants, each also capitalised) for
+/// which the name automaton is a DFA.
+const MAX_DFA_PATTERNS: usize = 20_000;
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
