@@ -38,7 +38,7 @@ const MAX_PASSAGES_PER_FLAG: usize = 6;
 pub struct RenderStats {
     pub pages: usize,
     pub files: usize,
-    /// Wall time of each step (`render/articles`...), for `--verbose`.
+    /// Wall time of each step (`render/pages`...), for `--verbose`.
     pub steps: Vec<(&'static str, Duration)>,
 }
 
@@ -215,8 +215,6 @@ pub fn render(
         (Ok(nested), Ok(top)) => (nested, top),
         (Err(e), _) | (_, Err(e)) => return Err(vec![e]),
     };
-    let claims_about = pages::claims_about(dossier);
-    let outlet_of_article = outlet_hrefs(dossier);
     lap("render/flags");
 
     let mut errors: Vec<Diagnostic> = Vec::new();
@@ -229,10 +227,53 @@ pub fn render(
         }
     };
 
-    // One parallel pass over every page of an entity, so that a few large
-    // pages (a person named everywhere) overlap the many small ones instead
-    // of holding up a pass of their own. People come first: their pages
-    // are the largest.
+    let results = entity_pages(&r, dossier, analysis, &flag_views, &flags);
+    collect(results, &mut errors);
+    lap("render/pages");
+
+    let results = site_files(&r, dossier, analysis, &flag_views, &top_flags);
+    collect(results, &mut errors);
+    lap("render/site");
+    for (from, into) in [
+        (theme.static_dir.clone(), "static"),
+        (Some(root_dir.join("content/static")), "static"),
+    ] {
+        let Some(from) = from.filter(|f| f.is_dir()) else {
+            continue;
+        };
+        match staging.copy_tree(&from, into) {
+            Ok(n) => {
+                r.files.fetch_add(n, Ordering::Relaxed);
+            }
+            Err(e) => errors.push(Diagnostic::error(
+                "write-failed",
+                format!("cannot copy {}: {e}", from.display()),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(RenderStats {
+        pages: r.pages.load(Ordering::Relaxed),
+        files: r.files.load(Ordering::Relaxed),
+        steps,
+    })
+}
+
+/// Every person, outlet, article and claim page, in one parallel pass, so
+/// that a few large pages (a person named everywhere) overlap the many small
+/// ones instead of holding up a pass of their own. People come first: their
+/// pages are the largest.
+fn entity_pages(
+    r: &Renderer<'_>,
+    dossier: &Dossier,
+    analysis: &Analysis,
+    flag_views: &[FlagView],
+    flags: &[String],
+) -> Vec<Result<(), Diagnostic>> {
+    let claims_about = pages::claims_about(dossier);
+    let outlet_of_article = outlet_hrefs(dossier);
     #[derive(Clone, Copy)]
     enum Entity {
         Person(usize),
@@ -246,7 +287,7 @@ pub fn render(
         .chain((0..dossier.articles.len()).map(Entity::Article))
         .chain((0..dossier.claims.len()).map(Entity::Claim))
         .collect();
-    let results: Vec<_> = entities
+    entities
         .into_par_iter()
         .with_max_len(crate::PIECE)
         .map(|entity| match entity {
@@ -255,7 +296,7 @@ pub fn render(
                 &views::person_href(dossier, p),
                 "people",
                 None,
-                pages::person_page(dossier, analysis, &flags, &claims_about, p),
+                pages::person_page(dossier, analysis, flags, &claims_about, p),
             ),
             Entity::Outlet(o) => {
                 #[derive(Serialize)]
@@ -283,8 +324,8 @@ pub fn render(
                     article::article_page(
                         dossier,
                         analysis,
-                        &flag_views,
-                        &flags,
+                        flag_views,
+                        flags,
                         ix,
                         outlet_of_article[ix].clone(),
                     ),
@@ -295,17 +336,22 @@ pub fn render(
                 &views::claim_href(dossier, c),
                 "claims",
                 None,
-                pages::claim_page(dossier, analysis, &flags, c),
+                pages::claim_page(dossier, analysis, flags, c),
             ),
         })
-        .collect();
-    collect(results, &mut errors);
-    lap("render/pages");
+        .collect()
+}
 
-    // The site-wide pages and files, each one job, side by side; the largest
-    // first, so that the small ones fill the gaps.
+/// The site-wide pages and files, one job each, side by side; the largest
+/// first, so that the small ones fill the gaps.
+fn site_files(
+    r: &Renderer<'_>,
+    dossier: &Dossier,
+    analysis: &Analysis,
+    flag_views: &[FlagView],
+    top_flags: &[String],
+) -> Vec<Result<(), Diagnostic>> {
     type Job<'j> = Box<dyn FnOnce() -> Result<(), Diagnostic> + Send + 'j>;
-    let (r, flag_views, top_flags) = (&r, &flag_views, &top_flags);
     let mut jobs: Vec<Job<'_>> = vec![
         Box::new(|| {
             r.stream("dossier.json", |out| {
@@ -347,41 +393,13 @@ pub fn render(
             r.page("list.html", path, section, None, list)
         }));
     }
-    for (name, bytes) in &theme.statics {
+    for (name, bytes) in &r.theme.statics {
         jobs.push(Box::new(move || r.write(&format!("static/{name}"), bytes)));
     }
-    let results: Vec<_> = jobs
-        .into_par_iter()
+    jobs.into_par_iter()
         .with_max_len(1)
         .map(|job| job())
-        .collect();
-    collect(results, &mut errors);
-    lap("render/site");
-    for (from, into) in [
-        (theme.static_dir.clone(), "static"),
-        (Some(root_dir.join("content/static")), "static"),
-    ] {
-        let Some(from) = from.filter(|f| f.is_dir()) else {
-            continue;
-        };
-        match staging.copy_tree(&from, into) {
-            Ok(n) => {
-                r.files.fetch_add(n, Ordering::Relaxed);
-            }
-            Err(e) => errors.push(Diagnostic::error(
-                "write-failed",
-                format!("cannot copy {}: {e}", from.display()),
-            )),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(RenderStats {
-        pages: r.pages.load(Ordering::Relaxed),
-        files: r.files.load(Ordering::Relaxed),
-        steps,
-    })
+        .collect()
 }
 
 /// The 404 page is served by hosts at any path, so its links are absolute
