@@ -141,9 +141,12 @@ pub struct FlagView {
     /// The message as inline HTML (declared flags' text is Markdown; rules'
     /// messages are plain text).
     pub message_html: String,
-    /// The message as plain text (for sidenotes).
+    /// The message as plain text (for the article's sidenotes).
+    #[serde(skip)]
     pub message_text: String,
     pub diff: Vec<DiffPiece>,
+    /// All its passages; `flag.html` gets the ones to list beside the flag.
+    #[serde(skip)]
     pub passages: Vec<FlagPassageView>,
     /// Pages of the claims and people involved.
     pub links: Vec<Link>,
