@@ -846,3 +846,44 @@ fn listing(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+#[test]
+fn build_verbose_times_every_stage_and_render_step() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let clean = fixture("no-sidecar");
+    let (code, _, stderr) = run(&[
+        "--root",
+        clean.to_str().unwrap(),
+        "--verbose",
+        "build",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter(|l| l.ends_with(" s"))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "load",
+            "resolve",
+            "analyze",
+            "theme",
+            "render",
+            "render/flags",
+            "render/pages",
+            "render/site",
+            "write"
+        ],
+        "{stderr}"
+    );
+    assert!(
+        stderr.lines().last().unwrap().starts_with("built "),
+        "{stderr}"
+    );
+}
