@@ -243,34 +243,43 @@ pub fn article_item(dossier: &Dossier, analysis: &Analysis, a: ArticleIx) -> Art
 /// A link to a passage in the original article, as a text fragment
 /// (`#:~:text=`), so the reader's browser scrolls to and highlights it.
 pub fn text_fragment_url(url: &str, passage: &str) -> String {
-    let words: Vec<&str> = passage.split_whitespace().collect();
-    let base = url.split("#").next().unwrap_or(url);
-    if words.len() <= 12 {
-        format!("{base}#:~:text={}", fragment_encode(&words.join(" ")))
-    } else {
-        format!(
-            "{base}#:~:text={},{}",
-            fragment_encode(&words[..5].join(" ")),
-            fragment_encode(&words[words.len() - 5..].join(" "))
-        )
+    let base = url.split('#').next().unwrap_or(url);
+    let mut out = String::with_capacity(base.len() + 10 + passage.len() * 2);
+    out.push_str(base);
+    out.push_str("#:~:text=");
+    let words = passage.split_whitespace().count();
+    // A long passage as its first and last five words (`start,end`).
+    let (first, last) = if words <= 12 { (words, 0) } else { (5, 5) };
+    let push_words = |out: &mut String, words: &mut dyn Iterator<Item = &str>| {
+        for (i, word) in words.enumerate() {
+            if i > 0 {
+                out.push_str("%20");
+            }
+            fragment_encode(word, out);
+        }
+    };
+    push_words(&mut out, &mut passage.split_whitespace().take(first));
+    if last > 0 {
+        out.push(',');
+        push_words(&mut out, &mut passage.split_whitespace().skip(words - last));
     }
+    out
 }
 
-/// Percent-encodes for a text directive: everything but unreserved characters,
-/// including `-`, `,` and `&`, which are text-fragment syntax.
-fn fragment_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Percent-encodes `text` onto `out` for a text directive: everything but
+/// unreserved characters, including `-`, `,` and `&`, which are text-fragment
+/// syntax.
+fn fragment_encode(text: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
             out.push('%');
             out.push(HEX[usize::from(b >> 4)] as char);
             out.push(HEX[usize::from(b & 15)] as char);
         }
     }
-    out
 }
 
 #[cfg(test)]
