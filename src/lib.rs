@@ -18,12 +18,6 @@ pub mod render;
 pub mod resolve;
 pub mod write;
 
-/// Most items a thread takes at once in the parallel loops over articles,
-/// pages and flags. Rayon cuts a loop into a few large pieces and cuts further
-/// only what another thread steals, so a thread done early can end up waiting
-/// for the last large piece; small pieces keep both busy to the end.
-pub(crate) const PIECE: usize = 32;
-
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -31,6 +25,12 @@ use analyze::Analysis;
 use diagnostic::Diagnostic;
 use render::Theme;
 use resolve::Dossier;
+
+/// Most items a thread takes at once in the parallel loops over articles,
+/// pages and flags. Rayon cuts a loop into a few large pieces and cuts further
+/// only what another thread steals, so a thread done early can end up waiting
+/// for the last large piece; small pieces keep both busy to the end.
+pub(crate) const PIECE: usize = 32;
 
 /// Wall time of each stage, for `--verbose`.
 #[derive(Debug, Default)]
