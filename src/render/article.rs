@@ -120,7 +120,7 @@ pub fn article_page<'a>(
             html: format!(
                 "<a href=\"{root}{}\">{}</a> <span class=\"meta\">({})</span>",
                 claim_href(dossier, c.claim),
-                escape(&claim_text(dossier, c.claim)),
+                escape(claim_text(dossier, c.claim)),
                 escape(&detail.join(", "))
             ),
             sidenote: None,

@@ -166,7 +166,7 @@ pub fn person_page<'a>(
             .iter()
             .map(|&c| Link {
                 href: claim_href(dossier, c),
-                text: claim_text(dossier, c),
+                text: claim_text(dossier, c).to_owned(),
             })
             .collect(),
         flags: analysis.by_person[p].iter().map(|&f| &flags[f]).collect(),
@@ -239,7 +239,7 @@ pub fn claim_page<'a>(
     let claim = &entry.claim;
     let link = |c: ClaimIx| Link {
         href: claim_href(dossier, c),
-        text: claim_text(dossier, c),
+        text: claim_text(dossier, c).to_owned(),
     };
     let assertions: Vec<AssertionView> = dossier.index.assertions_of[c]
         .iter()
@@ -413,7 +413,7 @@ pub fn list_pages(
             let claim = &dossier.claims[c].claim;
             ListItem {
                 href: claim_href(dossier, c),
-                text: claim_text(dossier, c),
+                text: claim_text(dossier, c).to_owned(),
                 meta: format!(
                     "{} · {n} source{}{}",
                     claim.kind.as_str(),
@@ -635,7 +635,7 @@ pub fn timeline_page(dossier: &Dossier) -> TimelinePage {
                 days.entry(date).or_default().push(TimelineEntry {
                     kind: "event",
                     href: claim_href(dossier, c),
-                    text: claim_text(dossier, c),
+                    text: claim_text(dossier, c).to_owned(),
                     meta: format!(
                         "according to {} ({})",
                         article.article.front.outlet, article.article.front.published

@@ -60,8 +60,8 @@ pub fn claim_href(dossier: &Dossier, c: ClaimIx) -> String {
 }
 
 /// A claim's statement as plain text, for link texts and titles.
-pub fn claim_text(dossier: &Dossier, c: ClaimIx) -> String {
-    dossier.claims[c].text.clone()
+pub fn claim_text(dossier: &Dossier, c: ClaimIx) -> &str {
+    &dossier.claims[c].text
 }
 
 /// Markdown of one paragraph as inline HTML (no `<p>` around it), for text
