@@ -12,41 +12,41 @@ use crate::body::{markdown_to_html, Decorations, Link as BodyLink, Mark};
 use crate::resolve::{ArticleIx, Dossier, PassageIx, PassageShape};
 
 #[derive(Serialize)]
-pub struct ArticleView {
-    pub slug: String,
-    pub title: String,
-    pub outlet: String,
-    pub outlet_href: String,
+pub struct ArticleView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub outlet: &'a str,
+    pub outlet_href: &'a str,
     pub published: String,
     pub estimated: bool,
-    pub author: Option<String>,
-    pub url: Option<String>,
+    pub author: Option<&'a str>,
+    pub url: Option<&'a str>,
     pub retrieved: Option<String>,
-    pub lang: String,
+    pub lang: &'a str,
     pub dir: &'static str,
 }
 
 /// One entry of the article's annotation list.
 #[derive(Serialize)]
-pub struct AnnotationView {
+pub struct AnnotationView<'a> {
     /// Element id of the entry: `ann-<n>`.
     pub id: String,
     /// Anchor of the passage it annotates.
-    pub passage: String,
+    pub passage: &'a str,
     pub kind: &'static str,
     pub label: &'static str,
     /// What it says, as safe HTML (links to claims, people, flags).
     pub html: String,
-    pub text: String,
+    pub text: &'a str,
     /// The passage in the original article (text fragment link).
     pub original: Option<String>,
 }
 
 #[derive(Serialize)]
 pub struct ArticlePage<'a> {
-    pub article: ArticleView,
+    pub article: ArticleView<'a>,
     pub body_html: String,
-    pub annotations: Vec<AnnotationView>,
+    pub annotations: Vec<AnnotationView<'a>>,
     pub flags: Vec<&'a String>,
     pub people: Vec<Link>,
 }
@@ -62,12 +62,12 @@ struct Pending {
 }
 
 pub fn article_page<'a>(
-    dossier: &Dossier,
+    dossier: &'a Dossier,
     analysis: &Analysis,
     flag_views: &[FlagView],
     flags: &'a [String],
     ix: ArticleIx,
-    outlet_href: String,
+    outlet_href: &'a str,
 ) -> ArticlePage<'a> {
     let a = &dossier.articles[ix];
     let root = "../";
@@ -159,16 +159,16 @@ pub fn article_page<'a>(
         .url
         .as_deref()
         .filter(|u| super::safe_url(u));
-    for (i, p) in pending.iter().enumerate() {
+    for (i, p) in pending.iter_mut().enumerate() {
         by_passage.entry(p.passage).or_default().push(i);
         let passage = a.passage(p.passage);
         annotations.push(AnnotationView {
             id: format!("ann-{}", i + 1),
-            passage: passage.anchor.clone(),
+            passage: &passage.anchor,
             kind: p.kind,
             label: p.label,
-            html: p.html.clone(),
-            text: passage.text.clone(),
+            html: std::mem::take(&mut p.html),
+            text: &passage.text,
             // Entries of one passage are numbered in a row: the next ones
             // reuse the first one's link.
             original: match annotations.last() {
@@ -282,16 +282,16 @@ pub fn article_page<'a>(
     let front = &a.article.front;
     ArticlePage {
         article: ArticleView {
-            slug: a.slug().to_owned(),
-            title: front.title.clone(),
-            outlet: front.outlet.clone(),
+            slug: a.slug(),
+            title: &front.title,
+            outlet: &front.outlet,
             outlet_href,
             published: front.published.to_string(),
             estimated: front.published_estimated,
-            author: front.author.clone(),
-            url: front.url.clone().filter(|u| super::safe_url(u)),
+            author: front.author.as_deref(),
+            url: front.url.as_deref().filter(|u| super::safe_url(u)),
             retrieved: front.retrieved.map(|d| d.to_string()),
-            lang: a.lang.clone(),
+            lang: &a.lang,
             dir: a.dir,
         },
         body_html: a.body.render(&deco),

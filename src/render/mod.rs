@@ -73,6 +73,12 @@ struct Frame<'a, T: Serialize> {
     page: T,
 }
 
+thread_local! {
+    /// Where each rendering thread renders its pages and flags (see
+    /// [`Renderer::render_page`]).
+    static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 struct Renderer<'a> {
     theme: &'a Theme,
     staging: &'a Staging,
@@ -103,16 +109,31 @@ impl Renderer<'_> {
             canonical: self.site.base_url.as_ref().map(|b| format!("{b}{path}")),
             page,
         };
-        let context =
-            Context::from_serialize(&frame).map_err(|e| self.theme.render_error(template, &e))?;
-        let html = self
-            .theme
-            .tera
-            .render(template, &context)
-            .map_err(|e| self.theme.render_error(template, &e))?;
-        self.write(path, html.as_bytes())?;
-        self.pages.fetch_add(1, Ordering::Relaxed);
+        self.render_page(template, path, &frame)?;
         (self.on_page)();
+        Ok(())
+    }
+
+    /// Renders `template` with `frame` into this thread's page buffer and
+    /// writes it at `path`. The buffer keeps its capacity from page to page,
+    /// so a page costs no growing copies and no fresh memory.
+    fn render_page<T: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        frame: &Frame<'_, T>,
+    ) -> Result<(), Diagnostic> {
+        let context =
+            Context::from_serialize(frame).map_err(|e| self.theme.render_error(template, &e))?;
+        PAGE_BUFFER.with_borrow_mut(|html| {
+            html.clear();
+            self.theme
+                .tera
+                .render_to(template, &context, &mut *html)
+                .map_err(|e| self.theme.render_error(template, &e))?;
+            self.write(path, html)
+        })?;
+        self.pages.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -144,10 +165,16 @@ impl Renderer<'_> {
                     more: flag.passages.len() - shown,
                 })
                 .map_err(|e| self.theme.render_error("flag.html", &e))?;
-                self.theme
-                    .tera
-                    .render("flag.html", &context)
-                    .map_err(|e| self.theme.render_error("flag.html", &e))
+                PAGE_BUFFER.with_borrow_mut(|html| {
+                    html.clear();
+                    self.theme
+                        .tera
+                        .render_to("flag.html", &context, &mut *html)
+                        .map_err(|e| self.theme.render_error("flag.html", &e))?;
+                    // Kept until every page is written: copied out at its
+                    // exact size. (Tera writes only UTF-8; nothing is lost.)
+                    Ok(String::from_utf8_lossy(html).into_owned())
+                })
             })
             .collect()
     }
@@ -327,7 +354,7 @@ fn entity_pages(
                         flag_views,
                         flags,
                         ix,
-                        outlet_of_article[ix].clone(),
+                        &outlet_of_article[ix],
                     ),
                 )
             }
@@ -416,16 +443,7 @@ fn not_found_page(r: &Renderer<'_>) -> Result<(), Diagnostic> {
                 canonical: None,
                 page: (),
             };
-            let context = Context::from_serialize(&frame)
-                .map_err(|e| r.theme.render_error("404.html", &e))?;
-            let html = r
-                .theme
-                .tera
-                .render("404.html", &context)
-                .map_err(|e| r.theme.render_error("404.html", &e))?;
-            r.write("404.html", html.as_bytes())?;
-            r.pages.fetch_add(1, Ordering::Relaxed);
-            Ok(())
+            r.render_page("404.html", "404.html", &frame)
         }
         None => r.page("404.html", "404.html", "", None, ()),
     }

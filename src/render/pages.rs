@@ -45,14 +45,14 @@ pub struct PersonView {
 }
 
 #[derive(Serialize)]
-pub struct Snippet {
+pub struct Snippet<'a> {
     pub href: String,
-    pub outlet: String,
+    pub outlet: &'a str,
     pub published: String,
-    pub before: String,
-    pub text: String,
-    pub after: String,
-    pub role: Option<String>,
+    pub before: &'a str,
+    pub text: &'a str,
+    pub after: &'a str,
+    pub role: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -66,7 +66,7 @@ pub struct QuoteView {
 #[derive(Serialize)]
 pub struct PersonPage<'a> {
     pub person: PersonView,
-    pub mentions: Vec<Snippet>,
+    pub mentions: Vec<Snippet<'a>>,
     pub mentions_total: usize,
     pub quotes: Vec<QuoteView>,
     pub claims: Vec<Link>,
@@ -74,7 +74,7 @@ pub struct PersonPage<'a> {
 }
 
 pub fn person_page<'a>(
-    dossier: &Dossier,
+    dossier: &'a Dossier,
     analysis: &Analysis,
     flags: &'a [String],
     claims_about: &[Vec<ClaimIx>],
@@ -101,12 +101,12 @@ pub fn person_page<'a>(
             let (before, text, after) = article.body.context(passage.span, 70);
             mentions.push(Snippet {
                 href: format!("{}#{}", article_href(dossier, at.article), passage.anchor),
-                outlet: article.article.front.outlet.clone(),
+                outlet: &article.article.front.outlet,
                 published: article.article.front.published.to_string(),
-                before: before.to_owned(),
-                text: text.to_owned(),
-                after: after.to_owned(),
-                role: m.role.map(|r| person.roles[r].title.clone()),
+                before,
+                text,
+                after,
+                role: m.role.map(|r| person.roles[r].title.as_str()),
             });
         }
     }
