@@ -79,6 +79,12 @@ thread_local! {
     static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Each flag's HTML, by index, as [`Renderer::flags`] renders it.
+struct RenderedFlags {
+    nested: Vec<String>,
+    top: Vec<String>,
+}
+
 struct Renderer<'a> {
     theme: &'a Theme,
     staging: &'a Staging,
@@ -137,15 +143,13 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    /// Renders every flag with `flag.html` for pages at `root`, listing at
-    /// most `max_passages` of its passages (the rest are counted and linked
-    /// to the flag's full entry on the inconsistencies page).
-    fn flags(
-        &self,
-        views: &[FlagView],
-        root: &str,
-        max_passages: usize,
-    ) -> Result<Vec<String>, Diagnostic> {
+    /// Renders every flag with `flag.html` for the pages that list it:
+    /// `nested` for pages one folder down (`root` "../", at most
+    /// [`MAX_PASSAGES_PER_FLAG`] passages, the rest counted and linked to the
+    /// flag's full entry on the inconsistencies page) and `top` for pages at
+    /// the root (`root` "", every passage). Both renders of a flag share one
+    /// template context.
+    fn flags(&self, views: &[FlagView]) -> Result<RenderedFlags, Diagnostic> {
         #[derive(Serialize)]
         struct FlagContext<'a> {
             flag: &'a FlagView,
@@ -153,30 +157,43 @@ impl Renderer<'_> {
             passages: &'a [views::FlagPassageView],
             more: usize,
         }
-        views
+        let error = |e: &tera::Error| self.theme.render_error("flag.html", e);
+        let render = |context: &Context| {
+            PAGE_BUFFER.with_borrow_mut(|html| {
+                html.clear();
+                self.theme
+                    .tera
+                    .render_to("flag.html", context, &mut *html)
+                    .map_err(|e| error(&e))?;
+                // Kept until every page is written: copied out at its exact
+                // size. (Tera writes only UTF-8; nothing is lost.)
+                Ok(String::from_utf8_lossy(html).into_owned())
+            })
+        };
+        let (nested, top) = views
             .par_iter()
             .with_max_len(crate::PIECE)
             .map(|flag| {
-                let shown = flag.passages.len().min(max_passages);
-                let context = Context::from_serialize(FlagContext {
+                let shown = flag.passages.len().min(MAX_PASSAGES_PER_FLAG);
+                let mut context = Context::from_serialize(FlagContext {
                     flag,
-                    root,
+                    root: "../",
                     passages: &flag.passages[..shown],
                     more: flag.passages.len() - shown,
                 })
-                .map_err(|e| self.theme.render_error("flag.html", &e))?;
-                PAGE_BUFFER.with_borrow_mut(|html| {
-                    html.clear();
-                    self.theme
-                        .tera
-                        .render_to("flag.html", &context, &mut *html)
-                        .map_err(|e| self.theme.render_error("flag.html", &e))?;
-                    // Kept until every page is written: copied out at its
-                    // exact size. (Tera writes only UTF-8; nothing is lost.)
-                    Ok(String::from_utf8_lossy(html).into_owned())
-                })
+                .map_err(|e| error(&e))?;
+                let nested = render(&context)?;
+                context.insert("root", "");
+                if shown < flag.passages.len() {
+                    context.insert("passages", &flag.passages);
+                    context.insert("more", &0);
+                }
+                Ok((nested, render(&context)?))
             })
-            .collect()
+            .collect::<Result<Vec<(String, String)>, Diagnostic>>()?
+            .into_iter()
+            .unzip();
+        Ok(RenderedFlags { nested, top })
     }
 
     /// Writes a large file by streaming into it.
@@ -234,14 +251,10 @@ pub fn render(
     // Each flag is rendered once per `root` and reused by every page that
     // lists it (its articles, people, claims and the inconsistencies page).
     let flag_views = views::flag_views(dossier, analysis);
-    let (flags, top_flags) = rayon::join(
-        || r.flags(&flag_views, "../", MAX_PASSAGES_PER_FLAG),
-        || r.flags(&flag_views, "", usize::MAX),
-    );
-    let (flags, top_flags) = match (flags, top_flags) {
-        (Ok(nested), Ok(top)) => (nested, top),
-        (Err(e), _) | (_, Err(e)) => return Err(vec![e]),
-    };
+    let RenderedFlags {
+        nested: flags,
+        top: top_flags,
+    } = r.flags(&flag_views).map_err(|e| vec![e])?;
     lap("render/flags");
 
     let mut errors: Vec<Diagnostic> = Vec::new();

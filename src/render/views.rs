@@ -211,10 +211,27 @@ fn flag_view(dossier: &Dossier, flag: &Flag) -> FlagView {
         message: flag.message.clone(),
         message_html,
         message_text,
-        diff: flag.diff.clone(),
+        diff: word_runs(&flag.diff),
         passages,
         links,
     }
+}
+
+/// A word-level difference with each run of words of one kind joined into
+/// one piece (`<del>two words</del>`, not a tag per word): fewer pieces for
+/// `flag.html` to loop over, and a change reads as one edit.
+fn word_runs(diff: &[DiffPiece]) -> Vec<DiffPiece> {
+    let mut runs: Vec<DiffPiece> = Vec::new();
+    for piece in diff {
+        match runs.last_mut() {
+            Some(run) if run.change == piece.change => {
+                run.text.push(' ');
+                run.text.push_str(&piece.text);
+            }
+            _ => runs.push(piece.clone()),
+        }
+    }
+    runs
 }
 
 /// An article in a list.
@@ -297,6 +314,33 @@ mod tests {
             text_fragment_url("https://x.org/a", long),
             "https://x.org/a#:~:text=one%20two%20three%20four%20five,nine%20ten%20eleven%20twelve%20thirteen"
         );
+    }
+
+    #[test]
+    fn a_diff_is_shown_as_runs_of_words() {
+        let piece = |text: &str, change| DiffPiece {
+            text: text.into(),
+            change,
+        };
+        let diff = [
+            piece("Both", "same"),
+            piece("sides", "same"),
+            piece("need", "same"),
+            piece("a", "removed"),
+            piece("serious", "removed"),
+            piece("the", "added"),
+            piece("answer", "same"),
+        ];
+        assert_eq!(
+            word_runs(&diff),
+            [
+                piece("Both sides need", "same"),
+                piece("a serious", "removed"),
+                piece("the", "added"),
+                piece("answer", "same"),
+            ]
+        );
+        assert_eq!(word_runs(&[]), []);
     }
 
     #[test]
