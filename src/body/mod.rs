@@ -54,6 +54,8 @@ mod tests;
 
 use std::ops::Range;
 
+pub use html::{escape, escape_into};
+
 /// An article body, parsed once. Cheap to query many times: every block's
 /// normalised text and offset map are computed at parse time, because a
 /// dossier anchors ~10 passages in each of thousands of articles.

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::views::{claim_href, claim_text, person_href, text_fragment_url, FlagView, Link};
 use crate::analyze::Analysis;
-use crate::body::{markdown_to_html, Decorations, Link as BodyLink, Mark};
+use crate::body::{escape, markdown_to_html, Decorations, Link as BodyLink, Mark};
 use crate::resolve::{ArticleIx, Dossier, PassageIx, PassageShape};
 
 #[derive(Serialize)]
@@ -298,39 +298,5 @@ pub fn article_page<'a>(
         annotations,
         flags: article_flags,
         people,
-    }
-}
-
-/// Escapes text for HTML content and attribute values. Copies runs of safe
-/// bytes at once: it runs over every string of every page.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut safe_from = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[safe_from..i]);
-        out.push_str(entity);
-        safe_from = i + 1;
-    }
-    out.push_str(&text[safe_from..]);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn escapes_markup_and_quotes() {
-        assert_eq!(
-            super::escape(r#"a<b>&"c"'d' ü"#),
-            "a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39; ü"
-        );
-        assert_eq!(super::escape("plain"), "plain");
     }
 }

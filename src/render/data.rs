@@ -555,5 +555,5 @@ fn absolute_url(dossier: &Dossier, href: &str) -> String {
 }
 
 fn xml_escape(text: &str) -> String {
-    super::article::escape(text)
+    super::escape(text)
 }

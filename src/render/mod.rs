@@ -21,10 +21,10 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::analyze::Analysis;
+pub use crate::body::escape;
 use crate::diagnostic::Diagnostic;
 use crate::resolve::Dossier;
 use crate::write::Staging;
-pub use article::escape;
 pub use theme::Theme;
 use views::{FlagView, SiteView};
 
