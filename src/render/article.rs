@@ -2,6 +2,7 @@
 //! names linked to people, numbered markers after annotated passages (with
 //! sidenotes on wide screens), and the list of its annotations and flags.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -52,13 +53,13 @@ pub struct ArticlePage<'a> {
 }
 
 /// An annotation before numbering: which passage, what kind, what it says.
-struct Pending {
+struct Pending<'v> {
     passage: PassageIx,
     kind: &'static str,
     label: &'static str,
     html: String,
     /// Plain text for the sidenote (notes and flags only).
-    sidenote: Option<String>,
+    sidenote: Option<Cow<'v, str>>,
 }
 
 pub fn article_page<'a>(
@@ -132,7 +133,7 @@ pub fn article_page<'a>(
             kind: "note",
             label: "Editor's note",
             html: markdown_to_html(&n.text),
-            sidenote: Some(crate::body::plain_text(&n.text)),
+            sidenote: Some(Cow::Owned(crate::body::plain_text(&n.text))),
         });
     }
     let article_flags: Vec<&String> = analysis.by_article[ix].iter().map(|&f| &flags[f]).collect();
@@ -144,7 +145,7 @@ pub fn article_page<'a>(
                 kind: "flag",
                 label: "Inconsistency",
                 html: format!("{} <a href=\"#{}\">details</a>", view.message_html, flag.id),
-                sidenote: Some(view.message_text.clone()),
+                sidenote: Some(Cow::Borrowed(&view.message_text)),
             });
         }
     }

@@ -152,9 +152,9 @@ impl Renderer<'_> {
     fn flags(&self, views: &[FlagView]) -> Result<RenderedFlags, Diagnostic> {
         #[derive(Serialize)]
         struct FlagContext<'a> {
-            flag: &'a FlagView,
+            flag: &'a FlagView<'a>,
             root: &'a str,
-            passages: &'a [views::FlagPassageView],
+            passages: &'a [views::FlagPassageView<'a>],
             more: usize,
         }
         let error = |e: &tera::Error| self.theme.render_error("flag.html", e);

@@ -2,6 +2,8 @@
 //! context holds only what that page shows, never the whole site, so
 //! rendering cost and page size stay independent of the dossier's size.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -121,38 +123,38 @@ pub fn rule_explanation(rule: &str) -> &'static str {
 }
 
 #[derive(Serialize, Clone)]
-pub struct FlagPassageView {
+pub struct FlagPassageView<'a> {
     /// `articles/<slug>.html#<anchor>`.
     pub href: String,
-    pub outlet: String,
+    pub outlet: &'a str,
     pub published: String,
-    pub text: String,
+    pub text: &'a str,
 }
 
 /// A flag as every page shows it.
 #[derive(Serialize, Clone)]
-pub struct FlagView {
-    pub id: String,
+pub struct FlagView<'a> {
+    pub id: &'a str,
     pub rule: &'static str,
-    pub rule_label: String,
-    pub kind: Option<String>,
+    pub rule_label: Cow<'static, str>,
+    pub kind: Option<&'a str>,
     pub level: &'static str,
-    pub message: String,
+    pub message: &'a str,
     /// The message as inline HTML (declared flags' text is Markdown; rules'
     /// messages are plain text).
     pub message_html: String,
     /// The message as plain text (for the article's sidenotes).
     #[serde(skip)]
-    pub message_text: String,
+    pub message_text: Cow<'a, str>,
     pub diff: Vec<DiffPiece>,
     /// All its passages; `flag.html` gets the ones to list beside the flag.
     #[serde(skip)]
-    pub passages: Vec<FlagPassageView>,
+    pub passages: Vec<FlagPassageView<'a>>,
     /// Pages of the claims and people involved.
     pub links: Vec<Link>,
 }
 
-pub fn flag_views(dossier: &Dossier, analysis: &Analysis) -> Vec<FlagView> {
+pub fn flag_views<'a>(dossier: &'a Dossier, analysis: &'a Analysis) -> Vec<FlagView<'a>> {
     analysis
         .flags
         .par_iter()
@@ -161,7 +163,7 @@ pub fn flag_views(dossier: &Dossier, analysis: &Analysis) -> Vec<FlagView> {
         .collect()
 }
 
-fn flag_view(dossier: &Dossier, flag: &Flag) -> FlagView {
+fn flag_view<'a>(dossier: &'a Dossier, flag: &'a Flag) -> FlagView<'a> {
     let passages = flag
         .passages
         .iter()
@@ -170,9 +172,9 @@ fn flag_view(dossier: &Dossier, flag: &Flag) -> FlagView {
             let passage = article.passage(p.passage);
             FlagPassageView {
                 href: format!("{}#{}", article_href(dossier, p.article), passage.anchor),
-                outlet: article.article.front.outlet.clone(),
+                outlet: &article.article.front.outlet,
                 published: article.article.front.published.to_string(),
-                text: passage.text.clone(),
+                text: &passage.text,
             }
         })
         .collect();
@@ -193,22 +195,25 @@ fn flag_view(dossier: &Dossier, flag: &Flag) -> FlagView {
     let (message_html, message_text) = if flag.rule == "declared" {
         (
             inline_markdown(&flag.message),
-            crate::body::plain_text(&flag.message),
+            Cow::Owned(crate::body::plain_text(&flag.message)),
         )
     } else {
-        (super::escape(&flag.message), flag.message.clone())
+        (
+            super::escape(&flag.message),
+            Cow::Borrowed(flag.message.as_str()),
+        )
     };
     let rule_label = match &flag.kind {
-        Some(kind) => format!("{} ({kind})", rule_label(flag.rule)),
-        None => rule_label(flag.rule).to_owned(),
+        Some(kind) => Cow::Owned(format!("{} ({kind})", rule_label(flag.rule))),
+        None => Cow::Borrowed(rule_label(flag.rule)),
     };
     FlagView {
-        id: flag.id.clone(),
+        id: &flag.id,
         rule: flag.rule,
         rule_label,
-        kind: flag.kind.clone(),
+        kind: flag.kind.as_deref(),
         level: flag.level.as_str(),
-        message: flag.message.clone(),
+        message: &flag.message,
         message_html,
         message_text,
         diff: word_runs(&flag.diff),
