@@ -362,16 +362,15 @@ mod tests {
             passages: Vec::new(),
             diff: Vec::new(),
         };
-        let view = flag_view(
-            &dossier,
-            &flag("quote-wording", "QNN has '*wrap* it up' & <b>"),
-        );
+        let rule_flag = flag("quote-wording", "QNN has '*wrap* it up' & <b>");
+        let view = flag_view(&dossier, &rule_flag);
         assert_eq!(
             view.message_html,
             "QNN has &#39;*wrap* it up&#39; &amp; &lt;b&gt;"
         );
         assert_eq!(view.message_text, "QNN has '*wrap* it up' & <b>");
-        let view = flag_view(&dossier, &flag("declared", "Called *envoy* <b>"));
+        let declared = flag("declared", "Called *envoy* <b>");
+        let view = flag_view(&dossier, &declared);
         assert_eq!(view.message_html, "Called <em>envoy</em> &lt;b&gt;");
         assert_eq!(view.message_text, "Called envoy");
     }
