@@ -131,7 +131,8 @@ fn words(text: &str) -> Vec<Word<'_>> {
             c.is_alphanumeric()
         }
     };
-    let mut out: Vec<Word<'_>> = Vec::new();
+    // About one word per six bytes of prose.
+    let mut out: Vec<Word<'_>> = Vec::with_capacity(text.len() / 6);
     let mut last_end = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -162,11 +163,10 @@ fn words(text: &str) -> Vec<Word<'_>> {
         let mut word = &text[start..end];
         let mut possessive = false;
         if word.ends_with(['s', 'S']) {
-            for suffix in ["'s", "’s", "'S", "’S"] {
-                if let Some(stem) = word.strip_suffix(suffix) {
-                    word = stem;
-                    possessive = true;
-                }
+            let stem = &word[..word.len() - 1];
+            if let Some(stem) = stem.strip_suffix(['\'', '’']) {
+                word = stem;
+                possessive = true;
             }
         }
         if !possessive && text[end..].starts_with(['\'', '’']) && word.ends_with(['s', 'S']) {
@@ -181,7 +181,8 @@ fn words(text: &str) -> Vec<Word<'_>> {
             possessive,
             joined: !out.is_empty()
                 && !prev_possessive
-                && text[last_end..start].chars().all(char::is_whitespace),
+                && (gap.iter().all(u8::is_ascii_whitespace)
+                    || text[last_end..start].chars().all(char::is_whitespace)),
             sentence_start: out.is_empty()
                 || gap
                     .iter()
