@@ -11,11 +11,13 @@
 //! the next build writes over those files and removes the ones it did not
 //! write. Deleting 10,000 files and creating 10,000 new ones would make every
 //! rebuild pay for fresh inodes (ext4 skips recently freed ones, which can
-//! double a build's system time); overwriting reuses them.
+//! double a build's system time); overwriting reuses them. Each file is
+//! written over in place and then cut to its new length (see
+//! [`Staging::stream`]), so its pages are reused too.
 
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -71,28 +73,44 @@ impl Staging {
 
     /// Writes one file of the site (`relative` uses `/`), creating folders.
     pub fn put(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.dir.join(relative);
-        if fs::write(&path, bytes).is_err() {
-            self.make_room(&path)?;
-            fs::write(&path, bytes)?;
-        }
-        self.record(relative);
-        Ok(())
+        let mut file = self.open_over(relative)?;
+        file.write_all(bytes)?;
+        file.set_len(bytes.len() as u64)
     }
 
-    /// Opens one file of the site for streaming a large output (JSON of the
-    /// whole dossier) without holding it in memory.
-    pub fn create(&self, relative: &str) -> io::Result<io::BufWriter<fs::File>> {
+    /// Writes one file of the site by streaming into it, so that a large
+    /// output (JSON of the whole dossier) is never held in memory. Files are
+    /// written over in place (see `open_over`).
+    pub fn stream(
+        &self,
+        relative: &str,
+        fill: impl FnOnce(&mut io::BufWriter<fs::File>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut out = io::BufWriter::with_capacity(1 << 16, self.open_over(relative)?);
+        fill(&mut out)?;
+        let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        let written = file.stream_position()?;
+        file.set_len(written)
+    }
+
+    /// Opens `relative` for writing from its start, creating it (and its
+    /// folders) if needed. The caller cuts the file to what it wrote.
+    ///
+    /// A file left by an earlier site is written over in place rather than
+    /// truncated first: truncating frees every page of the old file only for
+    /// the writes to allocate (and the kernel to zero) as many fresh ones.
+    fn open_over(&self, relative: &str) -> io::Result<fs::File> {
         let path = self.dir.join(relative);
-        let file = match fs::File::create(&path) {
+        let open = || fs::OpenOptions::new().write(true).create(true).open(&path);
+        let file = match open() {
             Ok(file) => file,
             Err(_) => {
                 self.make_room(&path)?;
-                fs::File::create(&path)?
+                open()?
             }
         };
         self.record(relative);
-        Ok(io::BufWriter::with_capacity(1 << 16, file))
+        Ok(file)
     }
 
     fn record(&self, relative: impl Into<PathBuf>) {
@@ -259,6 +277,22 @@ mod tests {
         assert!(!retired.exists());
         staging.discard();
         assert_eq!(fs::read_to_string(out.join("old.html")).unwrap(), "old");
+    }
+
+    #[test]
+    fn a_file_written_over_a_longer_one_keeps_nothing_of_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&tmp.path().join("public")).unwrap();
+        fs::create_dir_all(staging.path().join("a")).unwrap();
+        fs::write(staging.path().join("a/page.html"), "an older, longer page").unwrap();
+        fs::write(staging.path().join("data.json"), "[1, 2, 3, 4, 5]").unwrap();
+        staging.put("a/page.html", b"new").unwrap();
+        staging
+            .stream("data.json", |out| out.write_all(b"[]"))
+            .unwrap();
+        let read = |p: &str| fs::read_to_string(staging.path().join(p)).unwrap();
+        assert_eq!(read("a/page.html"), "new");
+        assert_eq!(read("data.json"), "[]");
     }
 
     #[test]

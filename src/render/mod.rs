@@ -202,11 +202,7 @@ impl Renderer<'_> {
         path: &str,
         fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
     ) -> Result<(), Diagnostic> {
-        let result = self.staging.create(path).and_then(|mut out| {
-            fill(&mut out)?;
-            std::io::Write::flush(&mut out)
-        });
-        result.map_err(|e| {
+        self.staging.stream(path, fill).map_err(|e| {
             Diagnostic::error("write-failed", format!("cannot write {path}: {e}"))
                 .with_hint("check free disk space and permissions of the output folder")
         })?;
