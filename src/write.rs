@@ -101,7 +101,13 @@ impl Staging {
     /// the writes to allocate (and the kernel to zero) as many fresh ones.
     fn open_over(&self, relative: &str) -> io::Result<fs::File> {
         let path = self.dir.join(relative);
-        let open = || fs::OpenOptions::new().write(true).create(true).open(&path);
+        let open = || {
+            fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+        };
         let file = match open() {
             Ok(file) => file,
             Err(_) => {
