@@ -1,13 +1,29 @@
 //! Escaping and slugs: the only ways article text reaches the HTML output.
 
 /// Appends `s` as HTML text. `"` and `'` are escaped too so the same function
-/// is safe inside quoted attribute values. Every string of every page goes
-/// through here, so the bytes to replace are found with `memchr`'s vector
-/// search, markup characters and quotes in two searches that each resume
-/// only after the byte they found.
+/// is safe inside quoted attribute values.
 pub fn escape_into(out: &mut String, s: &str) {
-    let bytes = s.as_bytes();
     out.reserve(s.len());
+    escape_pieces(s, |piece| {
+        out.push_str(piece);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {});
+}
+
+/// Writes `s` as HTML text, as [`escape_into`] does: the escaper the
+/// templates use, writing straight into the page being rendered.
+pub fn escape_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    escape_pieces(s, |piece| out.write_all(piece.as_bytes()))
+}
+
+/// Hands `s` to `put` escaped, in pieces: runs of text that need nothing and
+/// the entities between them. Every string of every page goes through here,
+/// so the bytes to replace are found with `memchr`'s vector search, markup
+/// characters and quotes in two searches that each resume only after the
+/// byte they found.
+fn escape_pieces<E>(s: &str, mut put: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+    let bytes = s.as_bytes();
     let end_or = |from: usize, found: Option<usize>| found.map_or(bytes.len(), |i| from + i);
     let next_markup = |from: usize| end_or(from, memchr::memchr3(b'&', b'<', b'>', &bytes[from..]));
     let next_quote = |from: usize| end_or(from, memchr::memchr2(b'"', b'\'', &bytes[from..]));
@@ -19,8 +35,10 @@ pub fn escape_into(out: &mut String, s: &str) {
             break;
         };
         // Escaped bytes are ASCII: every cut is a char boundary.
-        out.push_str(&s[copied..at]);
-        out.push_str(rep);
+        if copied < at {
+            put(&s[copied..at])?;
+        }
+        put(rep)?;
         copied = at + 1;
         if at == markup {
             markup = next_markup(copied);
@@ -28,7 +46,10 @@ pub fn escape_into(out: &mut String, s: &str) {
             quote = next_quote(copied);
         }
     }
-    out.push_str(&s[copied..]);
+    if copied < s.len() {
+        put(&s[copied..])?;
+    }
+    Ok(())
 }
 
 /// The entity that replaces `b` in HTML text and attribute values, if any.
@@ -104,6 +125,9 @@ mod tests {
         }
         proptest::proptest!(|(s in "[a<>&\"'é غ —\n]{0,70}")| {
             proptest::prop_assert_eq!(escape(&s), reference(&s));
+            let mut written = Vec::new();
+            escape_to(&s, &mut written).unwrap();
+            proptest::prop_assert_eq!(String::from_utf8(written).unwrap(), reference(&s));
         });
     }
 

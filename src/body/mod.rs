@@ -54,7 +54,7 @@ mod tests;
 
 use std::ops::Range;
 
-pub use html::{escape, escape_into};
+pub use html::{escape, escape_into, escape_to};
 
 /// An article body, parsed once. Cheap to query many times: every block's
 /// normalised text and offset map are computed at parse time, because a

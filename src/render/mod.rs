@@ -175,7 +175,7 @@ impl Renderer<'_> {
             .with_max_len(crate::PIECE)
             .map(|flag| {
                 let shown = flag.passages.len().min(MAX_PASSAGES_PER_FLAG);
-                let mut context = Context::from_serialize(FlagContext {
+                let mut context = Context::from_serialize(&FlagContext {
                     flag,
                     root: "../",
                     passages: &flag.passages[..shown],

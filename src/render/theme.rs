@@ -89,40 +89,17 @@ impl Theme {
             .iter()
             .all(|(_, _, path)| path.to_string_lossy().starts_with("(built-in theme)"));
         let mut tera = if only_builtin {
+            // Parsed once per process.
             builtin_tera().clone()
         } else {
             new_tera()
         };
-        // All together (for inheritance); when that fails, each alone, so
-        // every broken one is reported with its own file and line.
-        if only_builtin {
-            // Parsed once per process.
-        } else if !diagnostics.is_empty() {
-            // An unreadable override: nothing to parse it against.
-        } else if let Err(err) =
-            tera.add_raw_templates(templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str())))
-        {
-            for (n, text, path) in &templates {
-                if let Err(err) = tera::Template::new(n, None, text) {
-                    diagnostics.push(template_diagnostic(&err, path, text));
-                }
-            }
-            if diagnostics.is_empty() {
-                let message = error_chain(&err);
-                // "Template 'a.html' is inheriting from 'b.html', ..." /
-                // "Template `a.html` loads macros from `b.html` ...": point at
-                // the name of the missing template in the first one.
-                let names = quoted_names(&message);
-                let mut d = Diagnostic::error("template", message);
-                if let (Some(from), Some(missing)) = (names.first(), names.get(1)) {
-                    if let Some((_, text, path)) = templates.iter().find(|(n, ..)| n == from) {
-                        d = point_at_word(d, path, text, missing);
-                    }
-                }
-                diagnostics.push(d.with_hint(format!(
-                    "check `{{% extends %}}`, `{{% import %}}` and `{{% include %}}` names against the templates: {}",
-                    templates.iter().map(|(n, ..)| n.as_str()).collect::<Vec<_>>().join(", ")
-                )));
+        // An unreadable override leaves nothing to parse the others against.
+        if !only_builtin && diagnostics.is_empty() {
+            if let Err(err) =
+                tera.add_raw_templates(templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str())))
+            {
+                diagnostics = load_errors(&err, &templates);
             }
         }
         if !diagnostics.is_empty() {
@@ -145,81 +122,133 @@ impl Theme {
         })
     }
 
-    /// A diagnostic for a failure to render `template`: Tera names the
-    /// variable, filter or template it could not find but not the line, so
-    /// the line is found by looking for that name in the templates involved.
+    /// A diagnostic for a failure to render `template`, at the line and
+    /// column Tera reports (in `template` or in a template it uses).
     pub fn render_error(&self, template: &str, err: &tera::Error) -> Diagnostic {
-        let message = error_chain(err);
-        let names = quoted_names(&message);
-        // "... while rendering 'base.html'" names the template at fault.
-        let at_fault = message
-            .rsplit("while rendering ")
-            .next()
-            .filter(|_| message.contains("while rendering "))
-            .and_then(|rest| quoted_names(rest).into_iter().next())
-            .unwrap_or_else(|| template.to_owned());
-        let culprit = names
-            .iter()
-            .find(|n| n.as_str() != template && n.as_str() != at_fault)
-            .map(|n| n.trim_matches(['[', ']']).to_owned());
-        let summary = message
-            .strip_prefix(&format!("Failed to render '{template}': "))
-            .unwrap_or(&message)
-            .to_owned();
-        let mut d = Diagnostic::error(
+        let (message, at) = match err.kind() {
+            tera::ErrorKind::RenderingError(report) | tera::ErrorKind::SyntaxError(report) => {
+                (report.message().to_owned(), Some(report))
+            }
+            _ => (error_chain(err), None),
+        };
+        let d = Diagnostic::error(
             "template",
-            format!("rendering template `{template}` failed: {summary}"),
+            format!("rendering template `{template}` failed: {message}"),
         );
-        // Search the template at fault first, then every other one (the
-        // culprit may sit in a parent, an include or a macro file).
-        let mut order: Vec<&(String, String, PathBuf)> = self
-            .sources
-            .iter()
-            .filter(|(n, ..)| *n == at_fault)
-            .collect();
-        order.extend(self.sources.iter().filter(|(n, ..)| *n != at_fault));
-        let found = culprit.as_deref().and_then(|word| {
-            order
-                .iter()
-                .find(|(_, text, _)| text.contains(word))
-                .map(|(_, text, path)| (word, text, path))
-        });
-        d = match found {
-            Some((word, text, path)) => point_at_word(d, path, text, word),
-            None => match self.sources.iter().find(|(n, ..)| *n == at_fault) {
+        let d = match at {
+            Some(report) => self.point_at(d, report.filename(), report.span()),
+            None => match self.sources.iter().find(|(n, ..)| n == template) {
                 Some((_, _, path)) => d.in_file(path),
                 None => d,
             },
         };
-        let hint = if summary.starts_with("Variable") {
-            format!("check the name against what `{template}` of the built-in theme uses, or guard it with `{{% if ... is defined %}}`")
-        } else if summary.starts_with("Filter")
-            || summary.starts_with("Function")
-            || summary.starts_with("Test")
-        {
-            "this Tera build has Tera's built-in filters, functions and tests only (see https://keats.github.io/tera/docs/)".to_owned()
-        } else if summary.starts_with("Template") {
-            format!(
-                "no template of that name; the templates are: {}",
-                self.sources
-                    .iter()
-                    .map(|(n, ..)| n.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+        let hint = if message.contains("is not defined") {
+            format!("check the name against what `{template}` of the built-in theme uses, or guard it with `{{% if x is defined %}}`")
         } else {
             format!("check what `{template}` does with the page's context (compare with the built-in theme's `{template}`)")
         };
         d.with_hint(hint)
     }
+
+    /// Points `d` at `span` of the template named `name`.
+    fn point_at(&self, d: Diagnostic, name: &str, span: &tera::Span) -> Diagnostic {
+        match self.sources.iter().find(|(n, ..)| n == name) {
+            Some((_, text, path)) => at_span(d, path, text, span),
+            None => d,
+        }
+    }
+}
+
+/// Points `d` at `span` of `text`, the template at `path`.
+fn at_span(d: Diagnostic, path: &Path, text: &str, span: &tera::Span) -> Diagnostic {
+    let width = text
+        .get(span.range.clone())
+        .map_or(1, |s| s.chars().count().max(1));
+    d.at_source(path, text, span.start_line, span.start_col + 1, width)
+}
+
+/// Every problem that kept `templates` from loading together: each
+/// template's syntax errors first (each is parsed alone, so every broken one
+/// is reported), else what Tera found across them (an unknown filter, a
+/// missing parent...).
+fn load_errors(err: &tera::Error, templates: &[(String, String, PathBuf)]) -> Vec<Diagnostic> {
+    let syntax: Vec<Diagnostic> = templates
+        .iter()
+        .filter_map(|(name, text, path)| {
+            let alone = new_tera().add_raw_template(name, text).err()?;
+            match alone.kind() {
+                tera::ErrorKind::SyntaxError(report) => Some(syntax_diagnostic(report, path, text)),
+                _ => None,
+            }
+        })
+        .collect();
+    if !syntax.is_empty() {
+        return syntax;
+    }
+    let source = |name: &str| templates.iter().find(|(n, ..)| n == name);
+    let names = templates
+        .iter()
+        .map(|(n, ..)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let hint = format!("check `{{% extends %}}` and `{{% include %}}` names, filters and components against the templates: {names}");
+    match err.kind() {
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let d = Diagnostic::error(
+                "template",
+                format!("template `{current}` extends `{parent}`, which does not exist"),
+            );
+            let d = match source(current) {
+                Some((_, text, path)) => point_at_word(d, path, text, parent),
+                None => d,
+            };
+            vec![d.with_hint(hint)]
+        }
+        // Unknown filters, tests, functions, components and includes come as
+        // one report per use: "error: <message>\n --> <template>:<line>:<column>".
+        tera::ErrorKind::Msg(reports) if reports.contains("\n --> ") => reports
+            .split("\n\n")
+            .filter_map(|report| {
+                let (message, rest) = report.strip_prefix("error: ")?.split_once("\n --> ")?;
+                let place = rest.lines().next()?;
+                let mut parts = place.rsplitn(3, ':');
+                let column: usize = parts.next()?.parse().ok()?;
+                let line: usize = parts.next()?.parse().ok()?;
+                let (_, text, path) = source(parts.next()?)?;
+                let width = text
+                    .lines()
+                    .nth(line.checked_sub(1)?)
+                    .and_then(|l| l.get(column.checked_sub(1)?..))
+                    .map_or(1, |rest| {
+                        rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                            .unwrap_or(rest.len())
+                            .max(1)
+                    });
+                Some(
+                    Diagnostic::error(
+                        "template",
+                        format!("{message} in template `{}`", path_name(path)),
+                    )
+                    .at_source(path, text, line, column, width)
+                    .with_hint(hint.clone()),
+                )
+            })
+            .collect(),
+        _ => vec![Diagnostic::error("template", error_chain(err)).with_hint(hint)],
+    }
+}
+
+fn path_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn new_tera() -> Tera {
-    let mut tera = Tera::default();
-    // Tera's default escaper also escapes `/`, which makes every relative
-    // URL unreadable in the page source; `"` and `'` are enough for
-    // quoted attributes.
-    tera.set_escape_fn(escape_html);
+    let mut tera = Tera::new();
+    // The one escaper of the site's text (see `body::html`), so that a
+    // template's `{{ x }}` and the article bodies escape alike.
+    tera.set_escape_fn(crate::body::escape_to);
     tera
 }
 
@@ -233,22 +262,6 @@ fn builtin_tera() -> &'static Tera {
             .expect("the built-in theme parses (tested)");
         tera
     })
-}
-
-/// The names Tera quotes in its messages ('a.html', `x.y`), in order.
-fn quoted_names(message: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = message;
-    while let Some(open) = rest.find(['\'', '`']) {
-        let quote = rest[open..].chars().next().unwrap_or('\'');
-        let after = &rest[open + 1..];
-        let Some(close) = after.find(quote) else {
-            break;
-        };
-        names.push(after[..close].to_owned());
-        rest = &after[close + 1..];
-    }
-    names
 }
 
 /// Points at the first occurrence of `word` in `text` (a template at `path`).
@@ -280,7 +293,7 @@ fn line_column(text: &str, at: usize) -> (usize, usize) {
 /// unclosed `{{`/`{%`/`{#`: byte offset and a message. For syntax errors
 /// Tera reports at the end of the template, where nothing can be seen.
 fn unclosed_tag(text: &str) -> Option<(usize, String, usize)> {
-    const BLOCKS: &[&str] = &["if", "for", "block", "macro", "filter", "raw"];
+    const BLOCKS: &[&str] = &["if", "for", "block", "component", "filter", "raw"];
     let mut open: Vec<(usize, &str, usize)> = Vec::new();
     let mut pos = 0;
     while let Some(found) = text[pos..].find(['{']) {
@@ -337,12 +350,8 @@ fn unclosed_tag(text: &str) -> Option<(usize, String, usize)> {
     })
 }
 
-fn escape_html(text: &str) -> String {
-    crate::render::escape(text)
-}
-
 /// A Tera error as one line: the messages of its whole source chain.
-pub fn error_chain(err: &tera::Error) -> String {
+fn error_chain(err: &tera::Error) -> String {
     let mut parts = vec![err.to_string()];
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
@@ -352,81 +361,55 @@ pub fn error_chain(err: &tera::Error) -> String {
     parts.join(": ").replace('\n', " ")
 }
 
-fn template_diagnostic(err: &tera::Error, path: &Path, text: &str) -> Diagnostic {
-    let message = error_chain(err);
-    // Tera's parser (pest) reports ` --> line:column`, the source line, and
-    // `= expected ...`.
-    let position: Option<(usize, usize)> = message.split("--> ").nth(1).and_then(|rest| {
-        let mut nums = rest
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty());
-        Some((nums.next()?.parse().ok()?, nums.next()?.parse().ok()?))
-    });
-    let detail = message
-        .rsplit("= ")
-        .next()
-        .filter(|_| message.contains("= "))
-        .map(str::trim)
-        .unwrap_or_else(|| message.split(" --> ").next().unwrap_or(&message).trim());
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let lines = text.lines().count().max(1);
-    let at_end = position.is_some_and(|(line, column)| {
-        line > lines
-            || line == lines && column > text.lines().last().unwrap_or_default().chars().count()
-    });
-    let unclosed = if at_end || position.is_none() {
-        unclosed_tag(text)
-    } else {
-        None
-    };
+/// A syntax error of one template. Where Tera stops at an `{% end... %}` tag
+/// or at the end of the template, the mistake is usually a block left open
+/// earlier: that block is named.
+fn syntax_diagnostic(report: &tera::ReportError, path: &Path, text: &str) -> Diagnostic {
+    let name = path_name(path);
+    let span = report.span();
+    let stopped_at = text.get(span.range.start..).unwrap_or_default();
+    let at_end = stopped_at.trim().is_empty();
+    let at_end_tag = stopped_at.starts_with("end");
     let hint = "fix the Tera syntax here (see https://keats.github.io/tera/docs/); tags are `{% ... %}`, values `{{ ... }}`";
-    match (unclosed, position) {
-        (Some((at, why, width)), _) => {
+    match unclosed_tag(text).filter(|_| at_end || at_end_tag) {
+        Some((at, why, width)) if at_end => {
             let (line, column) = line_column(text, at);
             Diagnostic::error(
                 "template",
                 format!("syntax error in template `{name}`: {why}"),
             )
             .at_source(path, text, line, column, width)
-            .with_hint(format!("Tera stopped at the end of the template: {detail}"))
+            .with_hint(format!(
+                "Tera stopped at the end of the template: {}",
+                report.message()
+            ))
         }
-        (None, Some((line, column))) => {
-            // "expected ... an endif tag" at some other closing tag: say which
-            // block is left open.
-            let hint = match unclosed_tag(text).filter(|_| detail.contains("{% end")) {
-                Some((at, why, _)) => {
-                    format!("{why} (it opens at line {})", line_column(text, at).0)
-                }
-                None => hint.to_owned(),
-            };
-            // Underline the whole tag Tera stopped at.
-            let rest: String = text
-                .lines()
-                .nth(line - 1)
-                .unwrap_or_default()
-                .chars()
-                .skip(column - 1)
-                .collect();
-            let width = ["%}", "}}"]
-                .iter()
-                .filter(|_| rest.starts_with("{%") || rest.starts_with("{{"))
-                .find_map(|close| rest.find(close).map(|end| rest[..end + 2].chars().count()))
-                .unwrap_or(1);
+        Some((at, why, _)) => {
+            // Underline the whole closing tag Tera stopped at.
+            let tag_start = text[..span.range.start]
+                .rfind("{%")
+                .unwrap_or(span.range.start);
+            let width = text[tag_start..].find("%}").map_or(1, |end| end + 2);
+            let (line, column) = line_column(text, tag_start);
             Diagnostic::error(
                 "template",
-                format!("syntax error in template `{name}`: {detail}"),
+                format!("syntax error in template `{name}`: {why}"),
             )
             .at_source(path, text, line, column, width)
-            .with_hint(hint)
+            .with_hint(format!(
+                "{why} (it opens at line {})",
+                line_column(text, at).0
+            ))
         }
-        (None, None) => Diagnostic::error(
-            "template",
-            format!("syntax error in template `{name}`: {detail}"),
+        None => at_span(
+            Diagnostic::error(
+                "template",
+                format!("syntax error in template `{name}`: {}", report.message()),
+            ),
+            path,
+            text,
+            span,
         )
-        .in_file(path)
         .with_hint(hint),
     }
 }
@@ -455,6 +438,73 @@ mod tests {
         assert_eq!(loc.file, PathBuf::from("themes/mine/templates/person.html"));
         assert_eq!(loc.line, 2);
         assert_eq!(errors[0].code, "template");
+    }
+
+    /// A theme folder `mine` with the given template overrides.
+    fn theme_with(templates: &[(&str, &str)]) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("themes/mine/templates");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in templates {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        tmp
+    }
+
+    #[test]
+    fn every_override_with_a_syntax_error_is_reported() {
+        let tmp = theme_with(&[
+            ("claim.html", "{% if %}\n"),
+            ("person.html", "<h1>\n<p>{{ person.name }</p>\n"),
+        ]);
+        let errors = Theme::load(tmp.path(), Some("mine")).err().unwrap();
+        let mut at: Vec<(String, usize)> = errors
+            .iter()
+            .map(|d| {
+                let loc = d.location.clone().unwrap();
+                (loc.file.display().to_string(), loc.line)
+            })
+            .collect();
+        at.sort();
+        assert_eq!(
+            at,
+            [
+                ("themes/mine/templates/claim.html".to_owned(), 1),
+                ("themes/mine/templates/person.html".to_owned(), 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_filter_points_at_its_use() {
+        let tmp = theme_with(&[(
+            "person.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ person.name | shout }}</h1>\n{% endblock main %}\n",
+        )]);
+        let errors = Theme::load(tmp.path(), Some("mine")).err().unwrap();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.contains("Unknown filter `shout`"),
+            "{}",
+            errors[0].message
+        );
+        let loc = errors[0].location.clone().unwrap();
+        assert_eq!(loc.file, PathBuf::from("themes/mine/templates/person.html"));
+        assert_eq!((loc.line, loc.column), (3, 22));
+    }
+
+    #[test]
+    fn missing_parent_points_at_its_name() {
+        let tmp = theme_with(&[("person.html", "\n{% extends \"page.html\" %}\n")]);
+        let errors = Theme::load(tmp.path(), Some("mine")).err().unwrap();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.contains("`page.html`"),
+            "{}",
+            errors[0].message
+        );
+        let loc = errors[0].location.clone().unwrap();
+        assert_eq!((loc.line, loc.column), (2, 13));
     }
 
     #[test]
