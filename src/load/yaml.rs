@@ -133,7 +133,7 @@ fn value_error(
 /// Refuses text nested deeper than [`MAX_DEPTH`] before any parser recurses
 /// into it.
 fn too_deep(source: &str, file: &Path, line_offset: usize) -> Result<(), Box<Diagnostic>> {
-    if nesting_depth(source) <= MAX_DEPTH {
+    if !deeper_than_allowed(source) {
         return Ok(());
     }
     Err(Box::new(
@@ -575,7 +575,7 @@ impl<'s> Doc<'s> {
             // yaml-rust2's parser recurses once per level of nesting: text
             // nested beyond what serde_yaml accepts has been reported
             // already, and is not walked again.
-            if nesting_depth(self.source) > MAX_DEPTH {
+            if deeper_than_allowed(self.source) {
                 return None;
             }
             let mut builder = TreeBuilder::default();
@@ -735,10 +735,24 @@ impl MarkedEventReceiver for TreeBuilder {
 /// text is an error (`yaml-too-deep`), not a stack overflow.
 pub const MAX_DEPTH: usize = 100;
 
+/// Whether `source` may be nested deeper than [`MAX_DEPTH`]. Every file of a
+/// dossier is checked, so a bound that needs no parsing comes first: the
+/// depth is at most the number of `[` and `{` plus half the deepest
+/// indentation, and only text over that bound is looked at closely.
+pub fn deeper_than_allowed(source: &str) -> bool {
+    let brackets = memchr::memchr2_iter(b'[', b'{', source.as_bytes()).count();
+    let deepest_indent = source
+        .lines()
+        .map(|line| line.len() - line.trim_start_matches([' ', '-', '?', ':']).len())
+        .max()
+        .unwrap_or(0);
+    brackets + deepest_indent / 2 > MAX_DEPTH && nesting_depth(source) > MAX_DEPTH
+}
+
 /// A cheap upper bound of the nesting depth of YAML text: flow brackets
 /// (`[`, `{`) outside quotes and comments, plus block indentation. Used to
 /// refuse pathological input before a recursive parser sees it.
-pub fn nesting_depth(source: &str) -> usize {
+fn nesting_depth(source: &str) -> usize {
     let mut deepest = 0;
     let mut flow: usize = 0;
     for line in source.lines() {
@@ -776,6 +790,21 @@ mod tests {
     use super::*;
 
     const SIDECAR: &str = "mentions:\n  - quote: \"the envoy\"\n    person: steve\nclaims:\n  - claim: a\n    quote: x\n  - claim: b\n    quote: \"19 months\"\n    value: 19\n";
+
+    #[test]
+    fn only_text_nested_too_deep_is_refused() {
+        let flow = |n: usize| format!("a: {}{}", "[".repeat(n), "]".repeat(n));
+        assert!(!deeper_than_allowed(&flow(MAX_DEPTH)));
+        assert!(deeper_than_allowed(&flow(MAX_DEPTH + 1)));
+        // Over the quick bound, but the brackets are inside a string.
+        let quoted = format!("a: \"{}\"\n", "[".repeat(2 * MAX_DEPTH));
+        assert!(!deeper_than_allowed(&quoted));
+        let indented: String = (0..=2 * MAX_DEPTH + 2)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect();
+        assert!(deeper_than_allowed(&indented));
+        assert!(!deeper_than_allowed(SIDECAR));
+    }
 
     #[test]
     fn locates_entries_and_fields() {
