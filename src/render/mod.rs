@@ -432,10 +432,28 @@ fn site_files(
     for (name, bytes) in &r.theme.statics {
         jobs.push(Box::new(move || r.write(&format!("static/{name}"), bytes)));
     }
-    jobs.into_par_iter()
-        .with_max_len(1)
-        .map(|job| job())
-        .collect()
+    // Each thread takes the next job of the list when it is free. (A parallel
+    // iterator would split the list in halves and leave the two largest jobs
+    // to one thread, one after the other, while the other ran the small ones.)
+    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
+    let results = std::sync::Mutex::new(Vec::new());
+    let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+    rayon::scope(|scope| {
+        for _ in 0..rayon::current_num_threads() {
+            scope.spawn(|_| {
+                while let Some((i, job)) = next() {
+                    let result = job();
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((i, result));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// The 404 page is served by hosts at any path, so its links are absolute
