@@ -146,8 +146,13 @@ fn words(text: &str) -> Vec<Word<'_>> {
         }
         let start = i;
         let mut end = i;
+        // What `is_name_word` needs of an ASCII word, gathered on the way.
+        let (mut ascii, mut lower, mut digit) = (true, false, false);
         while end < bytes.len() {
-            if bytes[end].is_ascii_alphanumeric() {
+            let b = bytes[end];
+            if b.is_ascii_alphanumeric() {
+                lower |= b.is_ascii_lowercase();
+                digit |= b.is_ascii_digit();
                 end += 1;
                 continue;
             }
@@ -158,22 +163,26 @@ fn words(text: &str) -> Vec<Word<'_>> {
             if !is_word_char(c) && !inner {
                 break;
             }
+            ascii &= c.is_ascii();
             end += len;
         }
         let mut word = &text[start..end];
         let mut possessive = false;
-        if word.ends_with(['s', 'S']) {
-            let stem = &word[..word.len() - 1];
+        if let Some(stem) = word.strip_suffix(['s', 'S']) {
             if let Some(stem) = stem.strip_suffix(['\'', '’']) {
                 word = stem;
                 possessive = true;
+            } else if text[end..].starts_with(['\'', '’']) {
+                possessive = true; // "the Netanyahus' house"
             }
-        }
-        if !possessive && text[end..].starts_with(['\'', '’']) && word.ends_with(['s', 'S']) {
-            possessive = true; // "the Netanyahus' house"
         }
         let gap = &bytes[last_end..start];
         let prev_possessive = out.last().is_some_and(|w| w.possessive);
+        let name = if ascii && !possessive {
+            ascii_name_word(word.as_bytes(), lower, digit)
+        } else {
+            is_name_word(word)
+        };
         out.push(Word {
             text: word,
             start,
@@ -187,7 +196,7 @@ fn words(text: &str) -> Vec<Word<'_>> {
                 || gap
                     .iter()
                     .any(|b| matches!(b, b'.' | b'!' | b'?' | b':' | b';')),
-            name: is_name_word(word),
+            name,
         });
         last_end = end;
         i = end;
@@ -200,22 +209,30 @@ fn words(text: &str) -> Vec<Word<'_>> {
 fn is_name_word(word: &str) -> bool {
     let bytes = word.as_bytes();
     if bytes.is_ascii() {
-        let upper = bytes.first().is_some_and(u8::is_ascii_uppercase);
-        if bytes.len() < 2 || bytes.iter().any(u8::is_ascii_digit) {
-            return false;
-        }
-        if upper {
-            return bytes.iter().any(u8::is_ascii_lowercase);
-        }
-        // Every Arabic article ends in a hyphen at the third or fourth byte.
-        return bytes[0].is_ascii_lowercase()
-            && bytes.get(2..4).is_some_and(|b| b.contains(&b'-'))
-            && ARTICLES.iter().any(|a| {
-                word.strip_prefix(a)
-                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
-            });
+        let lower = bytes.iter().any(u8::is_ascii_lowercase);
+        let digit = bytes.iter().any(u8::is_ascii_digit);
+        return ascii_name_word(bytes, lower, digit);
     }
     is_name_word_unicode(word)
+}
+
+/// [`is_name_word`] for an ASCII word, told whether it has a lower-case
+/// letter and a digit.
+fn ascii_name_word(bytes: &[u8], lower: bool, digit: bool) -> bool {
+    if bytes.len() < 2 || digit {
+        return false;
+    }
+    if bytes[0].is_ascii_uppercase() {
+        return lower;
+    }
+    // Every Arabic article ends in a hyphen at the third or fourth byte.
+    bytes[0].is_ascii_lowercase()
+        && bytes.get(2..4).is_some_and(|b| b.contains(&b'-'))
+        && ARTICLES.iter().any(|a| {
+            bytes
+                .strip_prefix(a.as_bytes())
+                .is_some_and(|rest| rest.first().is_some_and(u8::is_ascii_uppercase))
+        })
 }
 
 /// [`is_name_word`] for words outside ASCII ("Özdemir", "Ægir").
@@ -842,6 +859,24 @@ mod tests {
         assert!(ws[0].possessive && !ws[1].joined);
         assert!(ws[5].sentence_start && !ws[5].joined);
         assert!(ws[6].possessive);
+        // Whether a word is a name is judged without its possessive.
+        let names: Vec<(&str, bool)> =
+            words("NATO's chief Witkoff's aide F16s al-Hayya's Özdemir's")
+                .iter()
+                .map(|w| (w.text, w.name))
+                .collect();
+        assert_eq!(
+            names,
+            [
+                ("NATO", false),
+                ("chief", false),
+                ("Witkoff", true),
+                ("aide", false),
+                ("F16s", false),
+                ("al-Hayya", true),
+                ("Özdemir", true)
+            ]
+        );
     }
 
     #[test]
