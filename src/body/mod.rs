@@ -71,6 +71,8 @@ pub struct Body {
     /// Line number of the body's first line in its file (1 when the caller
     /// passes the file's Markdown alone).
     first_line: usize,
+    /// False once [`Body::shed_match_index`] has run.
+    matchable: bool,
 }
 
 /// A block of visible text: a paragraph, heading, tight list item, table
@@ -244,13 +246,27 @@ impl Body {
 
     /// Exact anchoring of a selector; see the format contract's "Anchoring".
     pub fn find(&self, sel: &Selector) -> Result<TextSpan, AnchorError> {
+        debug_assert!(self.matchable, "find after shed_match_index");
         anchor::find(self, sel)
     }
 
     /// Every match of `quote` (normalised, overlapping matches included), in
     /// document order: for checks that ask "does this article say this?".
     pub fn occurrences(&self, quote: &str) -> Vec<TextSpan> {
+        debug_assert!(self.matchable, "occurrences after shed_match_index");
         anchor::occurrences(self, quote)
+    }
+
+    /// Frees what only matching needs: each block's normalised text and its
+    /// offset map, about as large as the text itself. Once an article's
+    /// passages are anchored its body is only rendered and quoted, and a
+    /// dossier holds thousands of bodies until every page is written.
+    /// [`Body::find`] and [`Body::occurrences`] must not be called afterwards.
+    pub fn shed_match_index(&mut self) {
+        for x in &mut self.extras {
+            x.norm = normalize::Normalized::default();
+        }
+        self.matchable = false;
     }
 
     /// Runs of plain prose where automatic name links may go: not inside a

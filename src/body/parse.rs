@@ -174,6 +174,7 @@ impl<'s> Builder<'s> {
             items: self.items,
             line_starts: self.line_starts,
             first_line: self.first_line,
+            matchable: true,
         }
     }
 

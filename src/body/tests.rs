@@ -757,3 +757,26 @@ fn plain_text_strips_markup() {
         "Capital of Qatar. Next"
     );
 }
+
+#[test]
+fn a_body_shed_of_its_match_index_renders_and_quotes_as_before() {
+    let mut body = Body::parse("Envoy “Steve” Witkoff met *the* team.\n\n- in Doha\n");
+    let span = find(&body, "Steve\" Witkoff met the").unwrap();
+    let mut deco = Decorations::default();
+    deco.marks.push(mark(span, "p1"));
+    let (html, context) = (body.render(&deco), body.context(span, 10));
+    let context = (
+        context.0.to_owned(),
+        context.1.to_owned(),
+        context.2.to_owned(),
+    );
+    let line = body.line_of(span);
+    body.shed_match_index();
+    assert_eq!(body.render(&deco), html);
+    let after = body.context(span, 10);
+    assert_eq!(
+        (after.0, after.1, after.2),
+        (&*context.0, &*context.1, &*context.2)
+    );
+    assert_eq!(body.line_of(span), line);
+}

@@ -43,7 +43,7 @@ pub(super) fn resolve_article(
     article: Article,
     lookups: &Lookups<'_>,
 ) -> (ResolvedArticle, Vec<Diagnostic>) {
-    let body = Body::parse(&article.body);
+    let mut body = Body::parse(&article.body);
     let mut r = ArticleResolver {
         lookups,
         article: &article,
@@ -203,6 +203,8 @@ pub(super) fn resolve_article(
         .unwrap_or_else(|| lookups.default_language.to_owned());
     let passages = std::mem::take(&mut r.passages);
     let diagnostics = std::mem::take(&mut r.diagnostics);
+    // Every passage of the article is anchored.
+    body.shed_match_index();
     let resolved = ResolvedArticle {
         dir: direction(&lang),
         lang,
