@@ -48,7 +48,7 @@ pub struct ArticlePage<'a> {
     pub article: ArticleView<'a>,
     pub body_html: String,
     pub annotations: Vec<AnnotationView<'a>>,
-    pub flags: Vec<&'a String>,
+    pub flags: Vec<&'a tera::Value>,
     pub people: Vec<Link>,
 }
 
@@ -66,7 +66,7 @@ pub fn article_page<'a>(
     dossier: &'a Dossier,
     analysis: &Analysis,
     flag_views: &[FlagView],
-    flags: &'a [String],
+    flags: &'a [tera::Value],
     ix: ArticleIx,
     outlet_href: &'a str,
 ) -> ArticlePage<'a> {
@@ -136,7 +136,7 @@ pub fn article_page<'a>(
             sidenote: Some(Cow::Owned(crate::body::plain_text(&n.text))),
         });
     }
-    let article_flags: Vec<&String> = analysis.by_article[ix].iter().map(|&f| &flags[f]).collect();
+    let article_flags: Vec<&tera::Value> = analysis.by_article[ix].iter().map(|&f| &flags[f]).collect();
     for &f in &analysis.by_article[ix] {
         let (flag, view) = (&analysis.flags[f], &flag_views[f]);
         for p in flag.passages.iter().filter(|p| p.article == ix) {

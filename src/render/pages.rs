@@ -70,13 +70,13 @@ pub struct PersonPage<'a> {
     pub mentions_total: usize,
     pub quotes: Vec<QuoteView>,
     pub claims: Vec<Link>,
-    pub flags: Vec<&'a String>,
+    pub flags: Vec<&'a tera::Value>,
 }
 
 pub fn person_page<'a>(
     dossier: &'a Dossier,
     analysis: &Analysis,
-    flags: &'a [String],
+    flags: &'a [tera::Value],
     claims_about: &[Vec<ClaimIx>],
     p: PersonIx,
 ) -> PersonPage<'a> {
@@ -226,13 +226,13 @@ pub struct ClaimView {
 pub struct ClaimPage<'a> {
     pub claim: ClaimView,
     pub assertions: Vec<AssertionView>,
-    pub flags: Vec<&'a String>,
+    pub flags: Vec<&'a tera::Value>,
 }
 
 pub fn claim_page<'a>(
     dossier: &Dossier,
     analysis: &Analysis,
-    flags: &'a [String],
+    flags: &'a [tera::Value],
     c: ClaimIx,
 ) -> ClaimPage<'a> {
     let entry = &dossier.claims[c];
@@ -509,14 +509,14 @@ pub struct Counts {
 #[derive(Serialize)]
 pub struct IndexPage<'a> {
     pub counts: Counts,
-    pub latest_flags: Vec<&'a String>,
+    pub latest_flags: Vec<&'a tera::Value>,
     pub latest_articles: Vec<ArticleItem>,
 }
 
 pub fn index_page<'a>(
     dossier: &Dossier,
     analysis: &Analysis,
-    flags: &'a [String],
+    flags: &'a [tera::Value],
 ) -> IndexPage<'a> {
     // The newest articles, and the flags that involve them.
     let mut order: Vec<usize> = (0..dossier.articles.len()).collect();
@@ -554,7 +554,7 @@ pub struct RuleGroup<'a> {
     pub rule: &'static str,
     pub label: &'static str,
     pub explanation: &'static str,
-    pub flags: Vec<&'a String>,
+    pub flags: Vec<&'a tera::Value>,
 }
 
 #[derive(Serialize)]
@@ -566,7 +566,7 @@ pub struct InconsistenciesPage<'a> {
 /// `flags` are the rendered flags, in the order of `views` (grouped by rule).
 pub fn inconsistencies_page<'a>(
     views: &[FlagView],
-    flags: &'a [String],
+    flags: &'a [tera::Value],
 ) -> InconsistenciesPage<'a> {
     let mut groups: Vec<RuleGroup<'a>> = Vec::new();
     for (flag, html) in views.iter().zip(flags) {
