@@ -136,7 +136,8 @@ pub fn article_page<'a>(
             sidenote: Some(Cow::Owned(crate::body::plain_text(&n.text))),
         });
     }
-    let article_flags: Vec<&tera::Value> = analysis.by_article[ix].iter().map(|&f| &flags[f]).collect();
+    let article_flags: Vec<&tera::Value> =
+        analysis.by_article[ix].iter().map(|&f| &flags[f]).collect();
     for &f in &analysis.by_article[ix] {
         let (flag, view) = (&analysis.flags[f], &flag_views[f]);
         for p in flag.passages.iter().filter(|p| p.article == ix) {

@@ -92,11 +92,8 @@ struct FlagJson<'a> {
 /// `dossier.json`: everything resolved (the contract's minimum and more),
 /// streamed to `out`.
 pub fn dossier_json(dossier: &Dossier, analysis: &Analysis, out: impl Write) -> io::Result<()> {
-    let articles: Vec<ArticleJson> = dossier
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(ix, a)| {
+    let articles = || {
+        dossier.articles.iter().enumerate().map(|(ix, a)| {
             let f = &a.article.front;
             ArticleJson {
                 slug: a.slug(),
@@ -110,84 +107,84 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis, out: impl Write) -> 
                 page: article_href(dossier, ix),
             }
         })
-        .collect();
-    let people: Vec<PersonJson> = dossier
-        .people
-        .iter()
-        .enumerate()
-        .map(|(p, entry)| PersonJson {
-            id: entry.id.as_str(),
-            name: &entry.person.name,
-            aliases: &entry.person.aliases,
-            variants: &entry.person.variants,
-            page: person_href(dossier, p),
-            mentions: dossier.index.mentions_of[p]
-                .iter()
-                .map(|at| {
-                    let article = &dossier.articles[at.article];
-                    let m = &article.mentions[at.entry];
-                    let passage = article.passage(m.passage);
-                    MentionJson {
-                        article: article.slug(),
-                        text: &passage.text,
-                        anchor: &passage.anchor,
-                        form: m.form,
-                        role: m.role.map(|r| entry.person.roles[r].title.as_str()),
-                    }
-                })
-                .collect(),
-            quotes: dossier.index.quotes_by[p]
-                .iter()
-                .map(|at| {
-                    let article = &dossier.articles[at.article];
-                    let passage = article.passage(article.quotes[at.entry].passage);
-                    PassageJson {
-                        article: article.slug(),
-                        quote: &passage.text,
-                        anchor: &passage.anchor,
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    let claims: Vec<ClaimJson> = dossier
-        .claims
-        .iter()
-        .enumerate()
-        .map(|(c, entry)| ClaimJson {
-            id: entry.claim.id.as_str(),
-            statement: &entry.claim.statement,
-            kind: entry.claim.kind.as_str(),
-            unit: entry.claim.unit.as_deref(),
-            page: claim_href(dossier, c),
-            verdict: entry.claim.verdict.as_ref().map(|v| v.rating.as_str()),
-            contradicts: entry
-                .contradicts
-                .iter()
-                .map(|&o| dossier.claims[o].claim.id.as_str())
-                .collect(),
-            assertions: dossier.index.assertions_of[c]
-                .iter()
-                .map(|at| {
-                    let article = &dossier.articles[at.article];
-                    let a = &article.assertions[at.entry];
-                    let passage = article.passage(a.passage);
-                    AssertionJson {
-                        article: article.slug(),
-                        quote: &passage.text,
-                        stance: a.stance.as_str(),
-                        value: a.value,
-                        date: a.date.map(|d| d.to_string()),
-                        anchor: &passage.anchor,
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    let flags: Vec<FlagJson> = analysis
-        .flags
-        .iter()
-        .map(|f| FlagJson {
+    };
+    let people = || {
+        dossier
+            .people
+            .iter()
+            .enumerate()
+            .map(|(p, entry)| PersonJson {
+                id: entry.id.as_str(),
+                name: &entry.person.name,
+                aliases: &entry.person.aliases,
+                variants: &entry.person.variants,
+                page: person_href(dossier, p),
+                mentions: dossier.index.mentions_of[p]
+                    .iter()
+                    .map(|at| {
+                        let article = &dossier.articles[at.article];
+                        let m = &article.mentions[at.entry];
+                        let passage = article.passage(m.passage);
+                        MentionJson {
+                            article: article.slug(),
+                            text: &passage.text,
+                            anchor: &passage.anchor,
+                            form: m.form,
+                            role: m.role.map(|r| entry.person.roles[r].title.as_str()),
+                        }
+                    })
+                    .collect(),
+                quotes: dossier.index.quotes_by[p]
+                    .iter()
+                    .map(|at| {
+                        let article = &dossier.articles[at.article];
+                        let passage = article.passage(article.quotes[at.entry].passage);
+                        PassageJson {
+                            article: article.slug(),
+                            quote: &passage.text,
+                            anchor: &passage.anchor,
+                        }
+                    })
+                    .collect(),
+            })
+    };
+    let claims = || {
+        dossier
+            .claims
+            .iter()
+            .enumerate()
+            .map(|(c, entry)| ClaimJson {
+                id: entry.claim.id.as_str(),
+                statement: &entry.claim.statement,
+                kind: entry.claim.kind.as_str(),
+                unit: entry.claim.unit.as_deref(),
+                page: claim_href(dossier, c),
+                verdict: entry.claim.verdict.as_ref().map(|v| v.rating.as_str()),
+                contradicts: entry
+                    .contradicts
+                    .iter()
+                    .map(|&o| dossier.claims[o].claim.id.as_str())
+                    .collect(),
+                assertions: dossier.index.assertions_of[c]
+                    .iter()
+                    .map(|at| {
+                        let article = &dossier.articles[at.article];
+                        let a = &article.assertions[at.entry];
+                        let passage = article.passage(a.passage);
+                        AssertionJson {
+                            article: article.slug(),
+                            quote: &passage.text,
+                            stance: a.stance.as_str(),
+                            value: a.value,
+                            date: a.date.map(|d| d.to_string()),
+                            anchor: &passage.anchor,
+                        }
+                    })
+                    .collect(),
+            })
+    };
+    let flags = || {
+        analysis.flags.iter().map(|f| FlagJson {
             id: &f.id,
             rule: f.rule,
             kind: f.kind.as_deref(),
@@ -218,28 +215,45 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis, out: impl Write) -> 
                 .collect(),
             diff: &f.diff,
         })
-        .collect();
+    };
     #[derive(Serialize)]
-    struct DossierJson<'a> {
+    #[serde(bound = "Streamed<A>: Serialize, Streamed<P>: Serialize, \
+                      Streamed<C>: Serialize, Streamed<F>: Serialize")]
+    struct DossierJson<'a, A, P, C, F> {
         title: &'a str,
         description: Option<&'a str>,
         base_url: Option<&'a str>,
-        articles: Vec<ArticleJson<'a>>,
-        people: Vec<PersonJson<'a>>,
-        claims: Vec<ClaimJson<'a>>,
-        flags: Vec<FlagJson<'a>>,
+        articles: Streamed<A>,
+        people: Streamed<P>,
+        claims: Streamed<C>,
+        flags: Streamed<F>,
     }
     let doc = DossierJson {
         title: &dossier.config.title,
         description: dossier.config.description.as_deref(),
         base_url: dossier.config.base_url.as_deref(),
-        articles,
-        people,
-        claims,
-        flags,
+        articles: Streamed(articles),
+        people: Streamed(people),
+        claims: Streamed(claims),
+        flags: Streamed(flags),
     };
-    // Typed structs straight to the file: no intermediate JSON tree.
+    // Typed structs straight to the file, each entry built as it is written:
+    // no intermediate JSON tree, and never the whole dossier's views at once.
     serde_json::to_writer(out, &doc).map_err(io::Error::other)
+}
+
+/// A JSON array serialised from the iterator `F` makes, one entry at a time.
+struct Streamed<F>(F);
+
+impl<F, I> Serialize for Streamed<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
 }
 
 /// One W3C Web Annotation, serialised from borrowed parts (a
