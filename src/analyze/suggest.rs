@@ -137,7 +137,7 @@ fn words(text: &str) -> Vec<Word<'_>> {
     let mut i = 0;
     while i < bytes.len() {
         // ASCII letters and digits, the bulk of the text, skip the decoding.
-        if !bytes[i].is_ascii_alphanumeric() {
+        if ASCII_CLASS[usize::from(bytes[i])] == OTHER {
             let (c, len) = char_at(i);
             if !is_word_char(c) {
                 i += len;
@@ -146,15 +146,20 @@ fn words(text: &str) -> Vec<Word<'_>> {
         }
         let start = i;
         let mut end = i;
-        // What `is_name_word` needs of an ASCII word, gathered on the way.
-        let (mut ascii, mut lower, mut digit) = (true, false, false);
-        while end < bytes.len() {
-            let b = bytes[end];
-            if b.is_ascii_alphanumeric() {
-                lower |= b.is_ascii_lowercase();
-                digit |= b.is_ascii_digit();
+        // What `is_name_word` needs of an ASCII word, gathered on the way:
+        // the classes of its letters and digits, and whether it is ASCII.
+        let (mut classes, mut ascii) = (0u8, true);
+        loop {
+            while end < bytes.len() {
+                let class = ASCII_CLASS[usize::from(bytes[end])];
+                if class == OTHER {
+                    break;
+                }
+                classes |= class;
                 end += 1;
-                continue;
+            }
+            if end == bytes.len() {
+                break;
             }
             let (c, len) = char_at(end);
             let inner = matches!(c, '-' | '\'' | '’')
@@ -166,6 +171,7 @@ fn words(text: &str) -> Vec<Word<'_>> {
             ascii &= c.is_ascii();
             end += len;
         }
+        let (lower, digit) = (classes & LOWER != 0, classes & DIGIT != 0);
         let mut word = &text[start..end];
         let mut possessive = false;
         if let Some(stem) = word.strip_suffix(['s', 'S']) {
@@ -203,6 +209,34 @@ fn words(text: &str) -> Vec<Word<'_>> {
     }
     out
 }
+
+/// [`ASCII_CLASS`] of a byte that is no ASCII letter or digit.
+const OTHER: u8 = 0;
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const DIGIT: u8 = 4;
+
+/// The class of each byte value as `words` reads text: ASCII lower- and
+/// upper-case letters and digits; everything else (punctuation, space, any
+/// byte of a non-ASCII character) is `OTHER` and decoded where it matters.
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_lowercase() {
+            LOWER
+        } else if byte.is_ascii_uppercase() {
+            UPPER
+        } else if byte.is_ascii_digit() {
+            DIGIT
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Capitalised, not all capitals, no digits, two letters or more: "Witkoff",
 /// "Al", "Dekel-Chen"; also an Arabic article before a capital: "al-Hayya".
