@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::outlets_verb;
-use super::quotes::Words;
+use super::quotes::key_of;
 use crate::analyze::{Finding, FlagPassage};
 use crate::resolve::{ArticleIx, Dossier, PersonIx};
 
@@ -20,9 +20,9 @@ pub fn check(dossier: &Dossier) -> Vec<Finding> {
     let mut buckets: HashMap<String, Vec<(PersonIx, FlagPassage)>> = HashMap::new();
     for (article_ix, article) in dossier.articles.iter().enumerate() {
         for q in &article.quotes {
-            let words = Words::new(&article.passage(q.passage).text);
-            if words.len() >= MIN_WORDS {
-                buckets.entry(words.key()).or_default().push((
+            let (key, words) = key_of(&article.passage(q.passage).text);
+            if words >= MIN_WORDS {
+                buckets.entry(key).or_default().push((
                     q.speaker,
                     FlagPassage {
                         article: article_ix,

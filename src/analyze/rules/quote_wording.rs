@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::outlets_verb;
-use super::quotes::{compare, first_change, Words, MAX_WORDS};
+use super::quotes::{compare, first_change, key_of, Words, MAX_WORDS};
 use crate::analyze::{Finding, FlagPassage};
 use crate::resolve::{ArticleIx, Dossier, PersonIx};
 
@@ -51,18 +51,20 @@ fn check_speaker(dossier: &Dossier, speaker: PersonIx) -> Vec<Finding> {
     for at in quotes {
         let article = &dossier.articles[at.article];
         let passage = article.quotes[at.entry].passage;
-        let words = Words::new(&article.passage(passage).text);
-        if words.len() == 0 || words.len() > MAX_WORDS {
+        let text = &article.passage(passage).text;
+        let (key, count) = key_of(text);
+        if count == 0 || count > MAX_WORDS {
             continue;
         }
         let p = FlagPassage {
             article: at.article,
             passage,
         };
-        match by_key.get(&words.key()) {
+        match by_key.get(&key) {
             Some(&v) => versions[v].passages.push(p),
             None => {
-                by_key.insert(words.key(), versions.len());
+                let words = Words::new(text);
+                by_key.insert(key, versions.len());
                 let mut bag = words.keys.clone();
                 bag.sort_unstable();
                 bag.dedup();

@@ -23,29 +23,10 @@ impl Words {
         let text = crate::body::normalize_text(text);
         let mut keys: Vec<String> = Vec::new();
         let mut starts: Vec<usize> = Vec::new();
-        let mut key = String::new();
-        let mut start = 0;
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if c.is_alphanumeric() {
-                if key.is_empty() {
-                    start = i;
-                }
-                key.extend(c.to_lowercase());
-            } else if c == '\''
-                && !key.is_empty()
-                && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric())
-            {
-                // An apostrophe within a word: "couldn't", "Israel's".
-            } else if !key.is_empty() {
-                keys.push(std::mem::take(&mut key));
-                starts.push(start);
-            }
-        }
-        if !key.is_empty() {
-            keys.push(key);
+        each_word(&text, |start, key| {
+            keys.push(key.to_owned());
             starts.push(start);
-        }
+        });
         // A word is shown from its first character (or the start of the
         // quote, for the first) up to the next word.
         let shown = (0..starts.len())
@@ -61,10 +42,50 @@ impl Words {
     pub fn len(&self) -> usize {
         self.keys.len()
     }
+}
 
-    /// The normalised text: the keys joined by single spaces.
-    pub fn key(&self) -> String {
-        self.keys.join(" ")
+/// The comparison key of `text` (the keys of its words joined by single
+/// spaces) and its number of words, without building [`Words`]: quotes are
+/// grouped by key first, and many repeat one already seen.
+pub fn key_of(text: &str) -> (String, usize) {
+    let text = crate::body::normalize_text(text);
+    let mut joined = String::with_capacity(text.len());
+    let mut count = 0;
+    each_word(&text, |_, key| {
+        if count > 0 {
+            joined.push(' ');
+        }
+        joined.push_str(key);
+        count += 1;
+    });
+    (joined, count)
+}
+
+/// Calls `each(start, key)` for every word of the normalised `text`: where
+/// it starts and its comparison key (lower case, apostrophes inside a word
+/// dropped).
+fn each_word(text: &str, mut each: impl FnMut(usize, &str)) {
+    let mut key = String::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            if key.is_empty() {
+                start = i;
+            }
+            key.extend(c.to_lowercase());
+        } else if c == '\''
+            && !key.is_empty()
+            && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric())
+        {
+            // An apostrophe within a word: "couldn't", "Israel's".
+        } else if !key.is_empty() {
+            each(start, &key);
+            key.clear();
+        }
+    }
+    if !key.is_empty() {
+        each(start, &key);
     }
 }
 
