@@ -98,7 +98,17 @@ pub fn read_text(root: &Path, relative: &Path) -> Result<String, Box<Diagnostic>
         )
     };
     let path = root.join(relative);
-    let meta = fs::metadata(&path).map_err(|e| unreadable(e.to_string()))?;
+    // Opened before it is looked at (one path lookup, not two), without
+    // blocking: a pipe opened for reading would wait for a writer.
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        rustix::fs::OFlags::NONBLOCK.bits() as i32,
+    );
+    let file = options.open(&path).map_err(|e| unreadable(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| unreadable(e.to_string()))?;
     // A device or a pipe (e.g. a link to /dev/zero) would never end.
     if !meta.is_file() {
         let what = if meta.is_dir() {
@@ -112,8 +122,8 @@ pub fn read_text(root: &Path, relative: &Path) -> Result<String, Box<Diagnostic>
         return Err(too_large(meta.len()));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    fs::File::open(&path)
-        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| unreadable(e.to_string()))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(bytes.len() as u64));
@@ -358,4 +368,37 @@ fn load_list<T: serde::de::DeserializeOwned + Send>(
         sources.insert(file, text);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn files_that_are_not_regular_are_refused_without_blocking() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        fs::create_dir(root.join("folder.md")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", root.join("zero.md")).unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            root.join("pipe.md"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        fs::write(root.join("fine.md"), "\u{feff}text").unwrap();
+        let why = |name: &str| read_text(root, Path::new(name)).unwrap_err().message;
+        assert!(
+            why("folder.md").ends_with("it is a folder"),
+            "{}",
+            why("folder.md")
+        );
+        assert!(why("zero.md").ends_with("it is not a regular file"));
+        assert!(why("pipe.md").ends_with("it is not a regular file"));
+        assert!(why("missing.md").starts_with("cannot read missing.md"));
+        assert_eq!(read_text(root, Path::new("fine.md")).unwrap(), "text");
+    }
 }
