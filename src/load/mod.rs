@@ -121,13 +121,11 @@ pub fn read_text(root: &Path, relative: &Path) -> Result<String, Box<Diagnostic>
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(meta.len()));
     }
+    // As many bytes as fstat gave: one read, no second one to see the end.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(meta.len())
         .read_to_end(&mut bytes)
         .map_err(|e| unreadable(e.to_string()))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
     let text = String::from_utf8(bytes).map_err(|err| {
         let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
