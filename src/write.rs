@@ -13,7 +13,8 @@
 //! rebuild pay for fresh inodes (ext4 skips recently freed ones, which can
 //! double a build's system time); overwriting reuses them. Each file is
 //! written over in place and then cut to its new length (see
-//! [`Staging::stream`]), so its pages are reused too.
+//! [`Staging::stream`]), so its pages are reused too. A build into a staging
+//! folder it had to create writes new files and has nothing to prune.
 
 use std::collections::HashSet;
 use std::fs;
@@ -28,6 +29,9 @@ pub struct Staging {
     /// Every file written by this build, relative to `dir`: anything else in
     /// the folder is left over from an earlier site and goes before the swap.
     written: Mutex<HashSet<PathBuf>>,
+    /// The folder was created empty by this build: no file is written over
+    /// an earlier one, and nothing needs pruning.
+    fresh: bool,
 }
 
 impl Staging {
@@ -54,7 +58,8 @@ impl Staging {
             fs::remove_dir_all(&retired)?;
         }
         let dir = parent.join(staging_name(&name));
-        if !dir.is_dir() {
+        let fresh = !dir.is_dir();
+        if fresh {
             if dir.exists() {
                 fs::remove_file(&dir)?;
             }
@@ -64,6 +69,7 @@ impl Staging {
             dir,
             output,
             written: Mutex::new(HashSet::new()),
+            fresh,
         })
     }
 
@@ -75,7 +81,7 @@ impl Staging {
     pub fn put(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
         let mut file = self.open_over(relative)?;
         file.write_all(bytes)?;
-        file.set_len(bytes.len() as u64)
+        self.cut(&file, bytes.len() as u64)
     }
 
     /// Writes one file of the site by streaming into it, so that a large
@@ -90,22 +96,34 @@ impl Staging {
         fill(&mut out)?;
         let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
         let written = file.stream_position()?;
-        file.set_len(written)
+        self.cut(&file, written)
+    }
+
+    /// Cuts a file written over an earlier one to the `len` bytes written.
+    fn cut(&self, file: &fs::File, len: u64) -> io::Result<()> {
+        if self.fresh {
+            // Opened with truncation: nothing of an earlier file is left.
+            return Ok(());
+        }
+        file.set_len(len)
     }
 
     /// Opens `relative` for writing from its start, creating it (and its
-    /// folders) if needed. The caller cuts the file to what it wrote.
+    /// folders) if needed. The caller cuts the file to what it wrote
+    /// ([`Staging::cut`]).
     ///
     /// A file left by an earlier site is written over in place rather than
     /// truncated first: truncating frees every page of the old file only for
-    /// the writes to allocate (and the kernel to zero) as many fresh ones.
+    /// the writes to allocate (and the kernel to zero) as many fresh ones. In
+    /// a fresh folder every file is new, so truncating costs nothing and
+    /// spares the cut.
     fn open_over(&self, relative: &str) -> io::Result<fs::File> {
         let path = self.dir.join(relative);
         let open = || {
             fs::OpenOptions::new()
                 .write(true)
                 .create(true)
-                .truncate(false)
+                .truncate(self.fresh)
                 .open(&path)
         };
         let file = match open() {
@@ -120,6 +138,9 @@ impl Staging {
     }
 
     fn record(&self, relative: impl Into<PathBuf>) {
+        if self.fresh {
+            return;
+        }
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -180,6 +201,9 @@ impl Staging {
 
     /// Removes what this build did not write: files of an earlier site.
     fn prune(&self) -> io::Result<()> {
+        if self.fresh {
+            return Ok(());
+        }
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         let mut folders = Vec::new();
         for entry in walkdir::WalkDir::new(&self.dir).min_depth(1) {
@@ -288,10 +312,14 @@ mod tests {
     #[test]
     fn a_file_written_over_a_longer_one_keeps_nothing_of_it() {
         let tmp = tempfile::tempdir().unwrap();
+        // A staging folder left by an earlier build, with its files.
+        let earlier = tmp.path().join(staging_name("public"));
+        fs::create_dir_all(earlier.join("a")).unwrap();
+        fs::write(earlier.join("a/page.html"), "an older, longer page").unwrap();
+        fs::write(earlier.join("data.json"), "[1, 2, 3, 4, 5]").unwrap();
+        fs::write(earlier.join("gone.html"), "not written again").unwrap();
         let staging = Staging::new(&tmp.path().join("public")).unwrap();
-        fs::create_dir_all(staging.path().join("a")).unwrap();
-        fs::write(staging.path().join("a/page.html"), "an older, longer page").unwrap();
-        fs::write(staging.path().join("data.json"), "[1, 2, 3, 4, 5]").unwrap();
+        assert!(!staging.fresh);
         staging.put("a/page.html", b"new").unwrap();
         staging
             .stream("data.json", |out| out.write_all(b"[]"))
@@ -299,6 +327,28 @@ mod tests {
         let read = |p: &str| fs::read_to_string(staging.path().join(p)).unwrap();
         assert_eq!(read("a/page.html"), "new");
         assert_eq!(read("data.json"), "[]");
+        staging.commit().unwrap();
+        let out = tmp.path().join("public");
+        assert_eq!(fs::read_to_string(out.join("data.json")).unwrap(), "[]");
+        assert!(
+            !out.join("gone.html").exists(),
+            "a file not written again is pruned"
+        );
+    }
+
+    #[test]
+    fn a_fresh_staging_folder_writes_each_file_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&tmp.path().join("public")).unwrap();
+        assert!(staging.fresh);
+        // Written twice in one build (a static file and its override).
+        staging
+            .put("static/style.css", b"a long built-in style")
+            .unwrap();
+        staging.put("static/style.css", b"short").unwrap();
+        staging.commit().unwrap();
+        let css = tmp.path().join("public/static/style.css");
+        assert_eq!(fs::read_to_string(css).unwrap(), "short");
     }
 
     #[test]
