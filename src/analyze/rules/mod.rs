@@ -129,7 +129,7 @@ fn distinct_outlets(dossier: &Dossier, articles: impl IntoIterator<Item = Articl
         .collect()
 }
 
-/// Joins outlet names as prose, naming at most [`OUTLETS_NAMED`].
+/// Joins outlet names as prose, naming at most `OUTLETS_NAMED`.
 pub fn join_outlets<S: AsRef<str>>(names: &[S]) -> String {
     join_first(names.iter().map(AsRef::as_ref), names.len())
 }
