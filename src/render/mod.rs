@@ -169,8 +169,10 @@ impl Renderer<'_> {
                     .render_to("flag.html", context, &mut *html)
                     .map_err(|e| error(&e))?;
                 // Kept until every page is written: copied out at its exact
-                // size. (Tera writes only UTF-8; nothing is lost.)
-                Ok(tera::Value::safe_string(&String::from_utf8_lossy(html)))
+                // size. (Tera writes only UTF-8.)
+                let html = std::str::from_utf8(html)
+                    .map_err(|e| error(&tera::Error::message(e.to_string())))?;
+                Ok(tera::Value::safe_string(html))
             })
         };
         let (nested, top) = views
