@@ -192,7 +192,7 @@ fn load_errors(err: &tera::Error, templates: &[(String, String, PathBuf)]) -> Ve
         .collect::<Vec<_>>()
         .join(", ");
     let hint = format!("check `{{% extends %}}` and `{{% include %}}` names, filters and components against the templates: {names}");
-    match err.kind() {
+    let mut located = match err.kind() {
         tera::ErrorKind::MissingParent { current, parent } => {
             let d = Diagnostic::error(
                 "template",
@@ -202,11 +202,11 @@ fn load_errors(err: &tera::Error, templates: &[(String, String, PathBuf)]) -> Ve
                 Some((_, text, path)) => point_at_word(d, path, text, parent),
                 None => d,
             };
-            vec![d.with_hint(hint)]
+            vec![d.with_hint(hint.clone())]
         }
         // Unknown filters, tests, functions, components and includes come as
         // one report per use: "error: <message>\n --> <template>:<line>:<column>".
-        tera::ErrorKind::Msg(reports) if reports.contains("\n --> ") => reports
+        tera::ErrorKind::Msg(reports) => reports
             .split("\n\n")
             .filter_map(|report| {
                 let (message, rest) = report.strip_prefix("error: ")?.split_once("\n --> ")?;
@@ -234,8 +234,13 @@ fn load_errors(err: &tera::Error, templates: &[(String, String, PathBuf)]) -> Ve
                 )
             })
             .collect(),
-        _ => vec![Diagnostic::error("template", error_chain(err)).with_hint(hint)],
+        _ => Vec::new(),
+    };
+    if located.is_empty() {
+        // Nothing to point at: Tera's own words.
+        located.push(Diagnostic::error("template", error_chain(err)).with_hint(hint));
     }
+    located
 }
 
 fn path_name(path: &Path) -> String {
@@ -505,6 +510,21 @@ mod tests {
         );
         let loc = errors[0].location.clone().unwrap();
         assert_eq!((loc.line, loc.column), (2, 13));
+    }
+
+    #[test]
+    fn an_error_with_no_place_is_still_reported() {
+        let tmp = theme_with(&[
+            ("person.html", "{% extends \"claim.html\" %}\n"),
+            ("claim.html", "{% extends \"person.html\" %}\n"),
+        ]);
+        let errors = Theme::load(tmp.path(), Some("mine")).err().unwrap();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.contains("Circular extend"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
