@@ -169,7 +169,7 @@ pub fn build(options: &BuildOptions) -> Built {
         theme,
         mut timings,
     } = check(&options.root);
-    let (Some(dossier), Some(analysis), Some(theme)) = (dossier, analysis, theme) else {
+    let (Some(mut dossier), Some(analysis), Some(theme)) = (dossier, analysis, theme) else {
         return Built {
             diagnostics,
             summary: None,
@@ -185,6 +185,8 @@ pub fn build(options: &BuildOptions) -> Built {
             model: Some((dossier, analysis)),
         };
     }
+    // Every diagnostic of the input is made: render needs no source text.
+    dossier.release_sources();
     let staging = match write::Staging::new(&options.output) {
         Ok(staging) => staging,
         Err(e) => {
