@@ -111,10 +111,12 @@ pub struct Article {
     /// Number of source lines before the body (front matter and its fences), so
     /// body line N is file line N + body_line_offset.
     pub body_line_offset: usize,
+    /// The editor's annotations; emptied once the article is resolved.
     pub sidecar: Sidecar,
     /// Path of the sidecar relative to the root, if there is one.
     pub sidecar_path: Option<PathBuf>,
-    /// The sidecar's YAML text, kept to point diagnostics at its lines.
+    /// The sidecar's YAML text, to point diagnostics at its lines; dropped
+    /// once the article is resolved.
     pub sidecar_source: Option<String>,
 }
 

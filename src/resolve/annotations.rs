@@ -203,8 +203,13 @@ pub(super) fn resolve_article(
         .unwrap_or_else(|| lookups.default_language.to_owned());
     let passages = std::mem::take(&mut r.passages);
     let diagnostics = std::mem::take(&mut r.diagnostics);
-    // Every passage of the article is anchored.
+    // Every passage of the article is anchored and every problem of its
+    // sidecar reported: what only that needed goes, so that later stages
+    // reuse its memory.
     body.shed_match_index();
+    let mut article = article;
+    article.sidecar = Default::default();
+    article.sidecar_source = None;
     let resolved = ResolvedArticle {
         dir: direction(&lang),
         lang,

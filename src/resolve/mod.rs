@@ -165,15 +165,13 @@ pub struct Outlet {
 
 impl Dossier {
     /// Frees what only diagnostics point into: each article's Markdown and
-    /// sidecar (text and entries) and the YAML sources. Rendering needs none
-    /// of it, and the memory freed takes its allocations instead of pages
-    /// fresh from the system, which cost a large build real time. Diagnostics
-    /// made afterwards cannot show a source line.
+    /// the YAML sources (the sidecars go once their article is resolved).
+    /// Rendering needs none of it, and the memory freed takes its
+    /// allocations instead of pages fresh from the system, which cost a large
+    /// build real time. Diagnostics made afterwards cannot show a source line.
     pub fn release_sources(&mut self) {
         for a in &mut self.articles {
             a.article.body = String::new();
-            a.article.sidecar_source = None;
-            a.article.sidecar = Default::default();
         }
         self.sources = HashMap::new();
     }
