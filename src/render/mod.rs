@@ -270,6 +270,8 @@ pub fn render(
 
     let results = entity_pages(&r, dossier, analysis, &flag_views, &flags);
     collect(results, &mut errors);
+    // Listed by the pages just written only: their memory goes to the site files.
+    drop(flags);
     lap("render/pages");
 
     let results = site_files(&r, dossier, analysis, &flag_views, &top_flags);
