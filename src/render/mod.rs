@@ -168,8 +168,8 @@ impl Renderer<'_> {
                     .tera
                     .render_to("flag.html", context, &mut *html)
                     .map_err(|e| error(&e))?;
-                // Kept until every page is written: copied out at its exact
-                // size. (Tera writes only UTF-8.)
+                // Kept until the pages that list it are written: copied out
+                // at its exact size. (Tera writes only UTF-8.)
                 let html = std::str::from_utf8(html)
                     .map_err(|e| error(&tera::Error::message(e.to_string())))?;
                 Ok(tera::Value::safe_string(html))
