@@ -25,9 +25,9 @@
 //! (`unknown-name: off`, `uncovered-names: off`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 use crate::body::TextSpan;
@@ -350,31 +350,12 @@ fn word_set(list: &'static str) -> HashSet<&'static str> {
 
 // ---------------------------------------------------------------- scanning
 
-/// Sets and maps of words hashed with FNV-1a: words are short, and these
+/// Sets and maps of words hashed with foldhash: words are short, and these
 /// hold every distinct word of the dossier (std's SipHash is built to resist
-/// hostile keys, which article words are not, at several times the cost).
-type WordSet<'a> = HashSet<&'a str, BuildHasherDefault<Fnv>>;
-type WordMap<'a, V> = HashMap<&'a str, V, BuildHasherDefault<Fnv>>;
-
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// hostile keys, which article words are not, at several times the cost). A
+/// fixed seed keeps runs alike.
+type WordSet<'a> = HashSet<&'a str, FixedState>;
+type WordMap<'a, V> = HashMap<&'a str, V, FixedState>;
 
 /// Adds what one article contributes to `out`.
 fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx, out: &mut Corpus<'a>) {

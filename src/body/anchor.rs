@@ -79,16 +79,17 @@ pub(super) fn occurrences(body: &Body, quote: &str) -> Vec<TextSpan> {
 /// editor could mean), in document order. A substring search per block.
 fn matches(body: &Body, quote: &str) -> Vec<Match> {
     let mut out = Vec::new();
-    // One searcher for all blocks: building it is the costly part.
-    let finder = memchr::memmem::Finder::new(quote.as_bytes());
-    for (block, (b, x)) in body.blocks.iter().zip(&body.extras).enumerate() {
-        if !b.anchorable {
-            continue;
-        }
-        let hay = x.norm.text.as_str();
+    let blocks = || {
+        (body.blocks.iter().zip(&body.extras))
+            .enumerate()
+            .filter(|(_, (b, _))| b.anchorable)
+            .map(|(block, (_, x))| (block, x.norm.text.as_str()))
+    };
+    let text_len = blocks().map(|(_, hay)| hay.len()).sum();
+    let mut search = QuoteSearch::new(quote.as_bytes(), text_len);
+    for (block, hay) in blocks() {
         let mut from = 0;
-        while let Some(i) = hay.get(from..).and_then(|h| finder.find(h.as_bytes())) {
-            let start = from + i;
+        while let Some(start) = search.find(hay.as_bytes(), from) {
             out.push(Match {
                 block,
                 start,
@@ -98,6 +99,65 @@ fn matches(body: &Body, quote: &str) -> Vec<Match> {
         }
     }
     out
+}
+
+/// A quote searched for in an article's blocks. A quote is usually found in
+/// one or two blocks of a few hundred bytes, where building a
+/// `memmem::Finder` (its Two-Way tables cost thousands of instructions) costs
+/// more than the search; so candidates come from the quote's rarest byte
+/// (memchr) and are compared directly. Once the failed comparisons have cost
+/// a few passes over the article (near-misses of a quote of one repeated
+/// letter would), the Finder takes over, which keeps the search linear.
+struct QuoteSearch<'q> {
+    quote: &'q [u8],
+    /// The quote's rarest byte and its offset in the quote.
+    rare: (u8, usize),
+    /// Bytes the failed comparisons may still cost before the Finder is built.
+    budget: usize,
+    finder: Option<memchr::memmem::Finder<'q>>,
+}
+
+impl<'q> QuoteSearch<'q> {
+    fn new(quote: &'q [u8], text_len: usize) -> Self {
+        let at =
+            memchr::arch::all::packedpair::Pair::new(quote).map_or(0, |p| usize::from(p.index1()));
+        QuoteSearch {
+            quote,
+            rare: (quote[at], at),
+            budget: 4 * text_len + 4096,
+            finder: None,
+        }
+    }
+
+    /// Where the quote occurs first in `hay` at or after `from`.
+    fn find(&mut self, hay: &[u8], from: usize) -> Option<usize> {
+        if let Some(finder) = &self.finder {
+            return finder.find(hay.get(from..)?).map(|i| from + i);
+        }
+        let (byte, offset) = self.rare;
+        let mut start = from;
+        while start + self.quote.len() <= hay.len() {
+            let i = memchr::memchr(
+                byte,
+                &hay[start + offset..hay.len() - (self.quote.len() - offset - 1)],
+            )?;
+            let candidate = start + i;
+            if hay[candidate..].starts_with(self.quote) {
+                return Some(candidate);
+            }
+            match self.budget.checked_sub(self.quote.len()) {
+                Some(left) => self.budget = left,
+                None => {
+                    let finder = self.finder.insert(memchr::memmem::Finder::new(self.quote));
+                    return finder
+                        .find(&hay[candidate + 1..])
+                        .map(|i| candidate + 1 + i);
+                }
+            }
+            start = candidate + 1;
+        }
+        None
+    }
 }
 
 /// The match as a span of original block text (whole characters).
@@ -235,4 +295,56 @@ fn closest_with_context(
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QuoteSearch;
+    use proptest::prelude::*;
+
+    /// Every start of `quote` in `hay`, by brute force.
+    fn naive(hay: &[u8], quote: &[u8]) -> Vec<usize> {
+        (0..hay.len())
+            .filter(|&i| hay[i..].starts_with(quote))
+            .collect()
+    }
+
+    fn all(search: &mut QuoteSearch<'_>, hay: &[u8]) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some(i) = search.find(hay, from) {
+            out.push(i);
+            from = i + 1;
+        }
+        out
+    }
+
+    #[test]
+    fn near_misses_switch_to_the_finder_which_finds_the_match() {
+        // Every candidate fails, late: the worst case of direct comparisons.
+        let hay = "a".repeat(5000) + "b";
+        let quote = "a".repeat(300) + "b";
+        // A budget for a short text, so the comparisons run out of it.
+        let mut search = QuoteSearch::new(quote.as_bytes(), 10);
+        let found = all(&mut search, hay.as_bytes());
+        assert!(search.finder.is_some());
+        assert_eq!(found, vec![4700]);
+        assert_eq!(found, naive(hay.as_bytes(), quote.as_bytes()));
+    }
+
+    proptest! {
+        /// Over a small alphabet, so that quotes recur and near-misses abound;
+        /// with a budget of 0 to 64 bytes, the switch to the Finder happens at
+        /// every point of a search.
+        #[test]
+        fn finds_what_a_brute_force_search_finds(
+            hay in "[ab ]{0,200}",
+            quote in "[ab ]{1,8}",
+            budget in 0usize..64,
+        ) {
+            let mut search = QuoteSearch::new(quote.as_bytes(), 0);
+            search.budget = budget;
+            prop_assert_eq!(all(&mut search, hay.as_bytes()), naive(hay.as_bytes(), quote.as_bytes()));
+        }
+    }
 }
