@@ -364,8 +364,17 @@ fn prepare<'d>(body: &Body, deco: &'d Decorations) -> (Vec<Deco<'d>>, Vec<&'d st
     (out, bad)
 }
 
+/// Room for a tag's attribute values and the markup around them (ids, class
+/// and title of a few dozen bytes each), so that building it rarely grows
+/// the string: escaping seldom adds much.
+fn tag_capacity(values: &[&str]) -> usize {
+    64 + values.iter().map(|v| v.len() + v.len() / 8).sum::<usize>()
+}
+
 fn mark_open(mark: &Mark, with_id: bool) -> String {
-    let mut s = String::from("<mark");
+    let title = mark.title.as_deref().unwrap_or_default();
+    let mut s = String::with_capacity(tag_capacity(&[&mark.id, &mark.id, &mark.class, title]));
+    s.push_str("<mark");
     if with_id && !mark.id.is_empty() {
         attr(&mut s, "id", &mark.id);
     }
@@ -381,7 +390,9 @@ fn mark_open(mark: &Mark, with_id: bool) -> String {
 }
 
 fn link_open(link: &Link) -> String {
-    let mut s = String::from("<a");
+    let title = link.title.as_deref().unwrap_or_default();
+    let mut s = String::with_capacity(tag_capacity(&[&link.href, &link.id, &link.class, title]));
+    s.push_str("<a");
     attr(&mut s, "href", &link.href);
     if !link.id.is_empty() {
         attr(&mut s, "id", &link.id);

@@ -77,17 +77,22 @@ pub fn article_page<'a>(
         let person = &dossier.people[m.person];
         let role = m
             .role
-            .map(|r| format!(" as {}", escape(&person.person.roles[r].title)))
+            .map(|r| [" as ", &escape(&person.person.roles[r].title)].concat())
             .unwrap_or_default();
         pending.push(Pending {
             passage: m.passage,
             kind: "mention",
             label: "Refers to",
-            html: format!(
-                "<a href=\"{root}{}\">{}</a>{role}",
-                person_href(dossier, m.person),
-                escape(&person.person.name)
-            ),
+            html: [
+                "<a href=\"",
+                root,
+                &person_href(dossier, m.person),
+                "\">",
+                &escape(&person.person.name),
+                "</a>",
+                &role,
+            ]
+            .concat(),
             sidenote: None,
         });
     }
@@ -97,11 +102,15 @@ pub fn article_page<'a>(
             passage: q.passage,
             kind: "quote",
             label: "Quote",
-            html: format!(
-                "spoken by <a href=\"{root}{}\">{}</a>",
-                person_href(dossier, q.speaker),
-                escape(&person.person.name)
-            ),
+            html: [
+                "spoken by <a href=\"",
+                root,
+                &person_href(dossier, q.speaker),
+                "\">",
+                &escape(&person.person.name),
+                "</a>",
+            ]
+            .concat(),
             sidenote: None,
         });
     }
@@ -118,12 +127,17 @@ pub fn article_page<'a>(
             passage: c.passage,
             kind: "claim",
             label: "Claim",
-            html: format!(
-                "<a href=\"{root}{}\">{}</a> <span class=\"meta\">({})</span>",
-                claim_href(dossier, c.claim),
-                escape(claim_text(dossier, c.claim)),
-                escape(&detail.join(", "))
-            ),
+            html: [
+                "<a href=\"",
+                root,
+                &claim_href(dossier, c.claim),
+                "\">",
+                &escape(claim_text(dossier, c.claim)),
+                "</a> <span class=\"meta\">(",
+                &escape(&detail.join(", ")),
+                ")</span>",
+            ]
+            .concat(),
             sidenote: None,
         });
     }
@@ -145,7 +159,13 @@ pub fn article_page<'a>(
                 passage: p.passage,
                 kind: "flag",
                 label: "Inconsistency",
-                html: format!("{} <a href=\"#{}\">details</a>", view.message_html, flag.id),
+                html: [
+                    &view.message_html,
+                    " <a href=\"#",
+                    &flag.id,
+                    "\">details</a>",
+                ]
+                .concat(),
                 sidenote: Some(Cow::Borrowed(&view.message_text)),
             });
         }
@@ -165,7 +185,7 @@ pub fn article_page<'a>(
         by_passage.entry(p.passage).or_default().push(i);
         let passage = a.passage(p.passage);
         annotations.push(AnnotationView {
-            id: format!("ann-{}", i + 1),
+            id: ["ann-", itoa::Buffer::new().format(i + 1)].concat(),
             passage: &passage.anchor,
             kind: p.kind,
             label: p.label,
@@ -194,27 +214,46 @@ pub fn article_page<'a>(
         let mut after = String::from("<sup class=\"refs\">");
         let mut sidenotes = String::new();
         for &i in entries {
-            let n = i + 1;
+            let mut n = itoa::Buffer::new();
+            let n = n.format(i + 1);
             let p = &pending[i];
-            let text = if p.kind == "flag" {
-                format!("!{n}")
-            } else {
-                n.to_string()
-            };
-            after.push_str(&format!(
-                "<a href=\"#ann-{n}\" id=\"ref-{n}\" class=\"ref ref-{}\" aria-label=\"{} {n}\">[{text}]</a>",
-                p.kind, p.label
-            ));
+            let bang = if p.kind == "flag" { "!" } else { "" };
+            for piece in [
+                "<a href=\"#ann-",
+                n,
+                "\" id=\"ref-",
+                n,
+                "\" class=\"ref ref-",
+                p.kind,
+                "\" aria-label=\"",
+                p.label,
+                " ",
+                n,
+                "\">[",
+                bang,
+                n,
+                "]</a>",
+            ] {
+                after.push_str(piece);
+            }
             if let Some(note) = &p.sidenote {
                 let class = if p.kind == "flag" {
                     "sidenote flag-note"
                 } else {
                     "sidenote"
                 };
-                sidenotes.push_str(&format!(
-                    "<span class=\"{class}\" aria-hidden=\"true\"><span class=\"n\">{text}</span> {}</span>",
-                    escape(note)
-                ));
+                for piece in [
+                    "<span class=\"",
+                    class,
+                    "\" aria-hidden=\"true\"><span class=\"n\">",
+                    bang,
+                    n,
+                    "</span> ",
+                    &escape(note),
+                    "</span>",
+                ] {
+                    sidenotes.push_str(piece);
+                }
             }
         }
         after.push_str("</sup>");
@@ -227,7 +266,7 @@ pub fn article_page<'a>(
         let id = match passage.shape {
             PassageShape::Mark => passage.anchor.clone(),
             // A flagged name is a link; its marker rides on a mark of its own.
-            PassageShape::NameLink(_) => format!("{}-mark", passage.anchor),
+            PassageShape::NameLink(_) => [&passage.anchor, "-mark"].concat(),
         };
         deco.marks.push(Mark {
             span: passage.span,
@@ -252,7 +291,7 @@ pub fn article_page<'a>(
             let variant = variant_passages.contains(&ix_p);
             deco.links.push(BodyLink {
                 span: passage.span,
-                href: format!("{root}{}", person_href(dossier, person)),
+                href: [root, &person_href(dossier, person)].concat(),
                 id: passage.anchor.clone(),
                 class: if variant {
                     "person variant".into()
@@ -260,7 +299,7 @@ pub fn article_page<'a>(
                     "person".into()
                 },
                 title: Some(if variant {
-                    format!("{} (spelled differently here)", entry.person.name)
+                    [&entry.person.name, " (spelled differently here)"].concat()
                 } else {
                     entry.person.name.clone()
                 }),

@@ -347,7 +347,7 @@ pub fn annotations_jsonld(dossier: &Dossier, mut out: impl Write) -> io::Result<
             }
         };
         let item = |kind: &str, n: usize, motivation, body, passage| AnnotationJson {
-            id: format!("{source}#{kind}-{n}"),
+            id: [&*source, "#", kind, "-", itoa::Buffer::new().format(n)].concat(),
             kind: "Annotation",
             motivation,
             body,
@@ -563,7 +563,7 @@ fn absolute_url(dossier: &Dossier, href: &str) -> String {
         .as_deref()
         .map(|b| b.trim_end_matches('/'))
     {
-        Some(base) if !base.is_empty() => format!("{base}/{href}"),
+        Some(base) if !base.is_empty() => [base, "/", href].concat(),
         _ => href.to_owned(),
     }
 }

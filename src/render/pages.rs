@@ -100,7 +100,7 @@ pub fn person_page<'a>(
         if mentions.len() < MAX_SNIPPETS {
             let (before, text, after) = article.body.context(passage.span, 70);
             mentions.push(Snippet {
-                href: format!("{}#{}", article_href(dossier, at.article), passage.anchor),
+                href: [&article_href(dossier, at.article), "#", &passage.anchor].concat(),
                 outlet: &article.article.front.outlet,
                 published: article.article.front.published.to_string(),
                 before,
@@ -116,7 +116,7 @@ pub fn person_page<'a>(
             let article = &dossier.articles[at.article];
             let passage = article.passage(article.quotes[at.entry].passage);
             QuoteView {
-                href: format!("{}#{}", article_href(dossier, at.article), passage.anchor),
+                href: [&article_href(dossier, at.article), "#", &passage.anchor].concat(),
                 outlet: article.article.front.outlet.clone(),
                 published: article.article.front.published.to_string(),
                 text: passage.text.clone(),
@@ -248,7 +248,7 @@ pub fn claim_page<'a>(
             let a = &article.assertions[at.entry];
             let passage = article.passage(a.passage);
             AssertionView {
-                href: format!("{}#{}", article_href(dossier, at.article), passage.anchor),
+                href: [&article_href(dossier, at.article), "#", &passage.anchor].concat(),
                 outlet: article.article.front.outlet.clone(),
                 published: article.article.front.published.to_string(),
                 stance: a.stance.as_str(),

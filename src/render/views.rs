@@ -50,15 +50,15 @@ pub struct Link {
 }
 
 pub fn article_href(dossier: &Dossier, a: ArticleIx) -> String {
-    format!("articles/{}.html", dossier.articles[a].slug())
+    ["articles/", dossier.articles[a].slug(), ".html"].concat()
 }
 
 pub fn person_href(dossier: &Dossier, p: PersonIx) -> String {
-    format!("people/{}.html", dossier.people[p].id)
+    ["people/", dossier.people[p].id.as_str(), ".html"].concat()
 }
 
 pub fn claim_href(dossier: &Dossier, c: ClaimIx) -> String {
-    format!("claims/{}.html", dossier.claims[c].claim.id)
+    ["claims/", dossier.claims[c].claim.id.as_str(), ".html"].concat()
 }
 
 /// A claim's statement as plain text, for link texts and titles.
@@ -171,7 +171,7 @@ fn flag_view<'a>(dossier: &'a Dossier, flag: &'a Flag) -> FlagView<'a> {
             let article = &dossier.articles[p.article];
             let passage = article.passage(p.passage);
             FlagPassageView {
-                href: format!("{}#{}", article_href(dossier, p.article), passage.anchor),
+                href: [&article_href(dossier, p.article), "#", &passage.anchor].concat(),
                 outlet: &article.article.front.outlet,
                 published: article.article.front.published.to_string(),
                 text: &passage.text,

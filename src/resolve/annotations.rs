@@ -183,7 +183,7 @@ pub(super) fn resolve_article(
             let passage = r.passages.len();
             r.passages.push(Passage {
                 span,
-                anchor: format!("n{}", passage + 1),
+                anchor: ["n", itoa::Buffer::new().format(passage + 1)].concat(),
                 text: body.text(span).to_owned(),
                 shape: PassageShape::NameLink(hit.person),
             });
@@ -245,7 +245,7 @@ impl ArticleResolver<'_> {
                 let ix = self.passages.len();
                 self.passages.push(Passage {
                     span,
-                    anchor: format!("p{}", ix + 1),
+                    anchor: ["p", itoa::Buffer::new().format(ix + 1)].concat(),
                     text: self.body.text(span).to_owned(),
                     shape: PassageShape::Mark,
                 });
