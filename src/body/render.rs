@@ -15,6 +15,7 @@
 //! A mark's first segment carries its `id` (so `#id` lands on the start of
 //! the passage); every segment carries its class and `data-passage`.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::HashSet;
 
@@ -86,9 +87,9 @@ pub(super) fn render(body: &Body, deco: &Decorations) -> String {
         pending: Vec::new(),
         anchor_depth: 0,
     };
-    // Heading ids must not collide with the decorations' ids.
-    let mut ids: HashSet<String> = deco.marks.iter().map(|m| m.id.clone()).collect();
-    ids.extend(deco.links.iter().map(|l| l.id.clone()));
+    // Heading ids must not collide with the decorations' ids: gathered at
+    // the first heading (most articles have none).
+    let mut ids: Option<HashSet<Cow<str>>> = None;
     for item in &body.items {
         match item {
             Item::Structure(html) => {
@@ -99,7 +100,13 @@ pub(super) fn render(body: &Body, deco: &Decorations) -> String {
             Item::Heading { level, slug } => {
                 r.close_all();
                 r.flush(true);
-                let id = unique_id(slug, &mut ids);
+                let ids = ids.get_or_insert_with(|| {
+                    let marks = deco.marks.iter().map(|m| Cow::from(m.id.as_str()));
+                    marks
+                        .chain(deco.links.iter().map(|l| Cow::from(l.id.as_str())))
+                        .collect()
+                });
+                let id = unique_id(slug, ids);
                 r.out
                     .push_str(&format!("<h{level} id=\"{}\">", escape(&id)));
             }
@@ -286,13 +293,13 @@ impl Renderer<'_, '_> {
 }
 
 /// A heading id not used yet: `slug`, else `slug-1`, `slug-2`, ...
-fn unique_id(slug: &str, used: &mut HashSet<String>) -> String {
-    if used.insert(slug.to_string()) {
+fn unique_id<'a>(slug: &'a str, used: &mut HashSet<Cow<'a, str>>) -> String {
+    if used.insert(Cow::Borrowed(slug)) {
         return slug.to_string();
     }
     (1..)
         .map(|n| format!("{slug}-{n}"))
-        .find(|id| used.insert(id.clone()))
+        .find(|id| used.insert(Cow::Owned(id.clone())))
         .expect("unbounded")
 }
 
