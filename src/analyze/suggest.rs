@@ -27,6 +27,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
@@ -449,11 +451,65 @@ fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx, out:
     }
 }
 
+/// The words the articles use in lower case: every word of every article
+/// goes through here, most of them again and again ("the", "said").
+///
+/// Keyed by the word's 64-bit hash, which is all an insert compares: an
+/// insert of a word already there (most of them) then reads no text, where a
+/// set of words would compare it with the first occurrence, somewhere else in
+/// memory. Each hash keeps the first word seen with it, and a lookup compares
+/// that word, so an answer is exact unless two words share a 64-bit hash.
+#[derive(Default)]
+struct LowerWords<'a> {
+    by_hash: HashMap<u64, &'a str, BuildHasherDefault<PreHashed>>,
+    hasher: FixedState,
+}
+
+impl<'a> LowerWords<'a> {
+    fn insert(&mut self, word: &'a str) {
+        self.by_hash
+            .entry(self.hasher.hash_one(word))
+            .or_insert(word);
+    }
+
+    fn merge(&mut self, other: LowerWords<'a>) {
+        for (hash, word) in other.by_hash {
+            self.by_hash.entry(hash).or_insert(word);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.by_hash.len()
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.by_hash.get(&self.hasher.hash_one(word)) == Some(&word)
+    }
+}
+
+/// The hasher of keys that are hashes already: passes them through.
+#[derive(Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 keys are hashed with PreHashed")
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// What the articles contain, for both suggestions.
 #[derive(Default)]
 struct Corpus<'a> {
-    /// Every word used in lower case (ordinary words).
-    lower: WordSet<'a>,
+    /// Every word used in lower case (ordinary words), by its hash.
+    lower: LowerWords<'a>,
     /// Capitalised word outside linked names -> (first article, first place
     /// there, number of articles).
     capitalised: WordMap<'a, (ArticleIx, TextSpan, usize)>,
@@ -488,7 +544,7 @@ impl<'a> Corpus<'a> {
         if self.lower.len() < other.lower.len() {
             std::mem::swap(&mut self, &mut other);
         }
-        self.lower.extend(other.lower);
+        self.lower.merge(other.lower);
         for (word, seen) in other.capitalised {
             self.add_capitalised(word, seen);
         }
@@ -503,7 +559,7 @@ impl<'a> Corpus<'a> {
 
     /// An ordinary word: the articles also use it in lower case.
     fn ordinary(&self, word: &str) -> bool {
-        self.lower.contains(word.to_lowercase().as_str())
+        self.lower.contains(&word.to_lowercase())
     }
 }
 
