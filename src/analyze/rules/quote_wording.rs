@@ -11,7 +11,9 @@
 //! a word-level difference.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 use super::outlets_verb;
@@ -28,8 +30,9 @@ const MIN_COMMON: usize = 3;
 /// One wording of a speaker's quote and where it appears, in date order.
 struct Version {
     words: Words,
-    /// Sorted, deduplicated keys: a cheap upper bound on words in common.
-    bag: Vec<String>,
+    /// Hashes of its keys, sorted and deduplicated: a cheap upper bound on
+    /// the words in common (two words of one hash only loosen the bound).
+    bag: Vec<u64>,
     passages: Vec<FlagPassage>,
 }
 
@@ -47,7 +50,8 @@ fn check_speaker(dossier: &Dossier, speaker: PersonIx) -> Vec<Finding> {
         return Vec::new();
     }
     let mut versions: Vec<Version> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: HashMap<String, usize, FixedState> = HashMap::default();
+    let hasher = FixedState::default();
     for at in quotes {
         let article = &dossier.articles[at.article];
         let passage = article.quotes[at.entry].passage;
@@ -65,7 +69,7 @@ fn check_speaker(dossier: &Dossier, speaker: PersonIx) -> Vec<Finding> {
             None => {
                 let words = Words::new(text);
                 by_key.insert(key, versions.len());
-                let mut bag = words.keys.clone();
+                let mut bag: Vec<u64> = words.keys.iter().map(|k| hasher.hash_one(k)).collect();
                 bag.sort_unstable();
                 bag.dedup();
                 versions.push(Version {
