@@ -294,12 +294,12 @@ const ARTICLES: &[&str] = &[
 ];
 
 /// Small words inside names: "Mohammed bin Salman", "Ursula von der Leyen".
-static CONNECTORS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+static CONNECTORS: LazyLock<WordSet<'static>> = LazyLock::new(|| {
     word_set("bin ibn bint abu al el de da di del della van von der den la le du dos das ben")
 });
 
 /// Words that come before a name as a title, dropped from the front of a name.
-static TITLES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+static TITLES: LazyLock<WordSet<'static>> = LazyLock::new(|| {
     word_set(
         "mr mrs ms dr sir dame lord lady president vice prime minister secretary envoy ambassador \
          spokesman spokeswoman spokesperson general gen colonel col major captain lieutenant \
@@ -314,7 +314,7 @@ static TITLES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
 });
 
 /// Words typical of the names of places and organisations.
-static PLACE_OR_ORGANISATION: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+static PLACE_OR_ORGANISATION: LazyLock<WordSet<'static>> = LazyLock::new(|| {
     word_set(
         "house strip bank council forum ministry army radio cabinet office department agency \
          authority administration government parliament congress senate assembly committee \
@@ -338,7 +338,7 @@ static PLACE_OR_ORGANISATION: LazyLock<HashSet<&str>> = LazyLock::new(|| {
 });
 
 /// Words after which a name is a place: "in Khan Younis", "from Tel Aviv".
-static PLACE_BEFORE: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+static PLACE_BEFORE: LazyLock<WordSet<'static>> = LazyLock::new(|| {
     word_set(
         "in at from near into across towards toward outside inside around throughout through via \
          within beyond past",
@@ -346,7 +346,7 @@ static PLACE_BEFORE: LazyLock<HashSet<&str>> = LazyLock::new(|| {
 });
 
 /// The words of a word list written as one string.
-fn word_set(list: &'static str) -> HashSet<&'static str> {
+fn word_set(list: &'static str) -> WordSet<'static> {
     list.split_whitespace().collect()
 }
 
@@ -365,30 +365,35 @@ fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx, out:
     // Capitalised words outside linked names: word -> first place. Counted
     // once per article.
     let mut capitalised: WordMap<'a, TextSpan> = WordMap::default();
-    // Spans of names already linked to a person, per block.
-    let mut linked: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
-    for p in &article.passages {
-        if let PassageShape::NameLink(_) = p.shape {
-            linked
-                .entry(p.span.block)
-                .or_default()
-                .push((p.span.start, p.span.end));
-        }
-    }
+    // Spans of names already linked to a person, in block order.
+    let mut linked: Vec<(usize, usize, usize)> = (article.passages.iter())
+        .filter(|p| matches!(p.shape, PassageShape::NameLink(_)))
+        .map(|p| (p.span.block, p.span.start, p.span.end))
+        .collect();
+    linked.sort_unstable();
     for (block_ix, block) in article.body.blocks().iter().enumerate() {
         if !block.anchorable {
             continue;
         }
         let words = words(&block.text);
-        let links = linked.get(&block_ix).map(Vec::as_slice).unwrap_or_default();
-        let is_linked = |start: usize, end: usize| links.iter().any(|&(s, e)| s < end && start < e);
+        let from = linked.partition_point(|&(b, _, _)| b < block_ix);
+        let to = from + linked[from..].partition_point(|&(b, _, _)| b == block_ix);
+        let links = &linked[from..to];
+        let is_linked =
+            |start: usize, end: usize| links.iter().any(|&(_, s, e)| s < end && start < e);
         let span = |start: usize, end: usize| TextSpan {
             block: block_ix,
             start,
             end,
         };
         for w in &words {
-            if w.text.starts_with(char::is_lowercase) {
+            let first = w.text.as_bytes()[0];
+            let lower_case = if first.is_ascii() {
+                first.is_ascii_lowercase()
+            } else {
+                w.text.starts_with(char::is_lowercase)
+            };
+            if lower_case {
                 out.lower.insert(w.text);
             } else if w.name {
                 if !w.sentence_start {
@@ -517,9 +522,9 @@ struct Corpus<'a> {
     mid_sentence: WordSet<'a>,
     /// Names (two or more capitalised words) by text and whether they start
     /// a sentence: how often.
-    names: HashMap<(String, bool), usize>,
+    names: HashMap<(String, bool), usize, FixedState>,
     /// Names seen after "the" or a preposition of place.
-    placelike: HashSet<String>,
+    placelike: HashSet<String, FixedState>,
     /// Capitalised words that stand alone, not next to another ("Israel
     /// says", "Starmer said").
     alone: WordSet<'a>,
@@ -575,12 +580,12 @@ struct PersonWord<'a> {
 struct Known<'a> {
     /// Every name, alias and variant as words joined by single spaces, also
     /// with the first letter in upper case (as the linker matches them).
-    forms: HashSet<String>,
+    forms: HashSet<String, FixedState>,
     /// Every word of those forms.
-    words: HashSet<&'a str>,
+    words: WordSet<'a>,
     /// The capitalised words of those forms, by first letter (lower case) and
     /// length in characters.
-    buckets: HashMap<(char, usize), Vec<PersonWord<'a>>>,
+    buckets: HashMap<(char, usize), Vec<PersonWord<'a>>, FixedState>,
     /// The most words in a form.
     longest: usize,
 }
@@ -588,9 +593,9 @@ struct Known<'a> {
 impl<'a> Known<'a> {
     fn new(dossier: &'a Dossier) -> Self {
         let mut known = Known {
-            forms: HashSet::new(),
-            words: HashSet::new(),
-            buckets: HashMap::new(),
+            forms: HashSet::default(),
+            words: WordSet::default(),
+            buckets: HashMap::default(),
             longest: 0,
         };
         for (person, entry) in dossier.people.iter().enumerate() {
@@ -626,13 +631,14 @@ impl<'a> Known<'a> {
     /// Whether some words in a row of `run` are a known form: a name the
     /// linker did not link (in a Markdown link's text, say) is still known.
     fn names_someone(&self, run: &[Word<'_>]) -> bool {
+        let mut joined = String::new();
         (0..run.len()).any(|i| {
-            (i + 1..=run.len().min(i + self.longest)).any(|j| {
-                let joined = run[i..j]
-                    .iter()
-                    .map(|w| w.text)
-                    .collect::<Vec<_>>()
-                    .join(" ");
+            joined.clear();
+            (i..run.len().min(i + self.longest)).any(|j| {
+                if j > i {
+                    joined.push(' ');
+                }
+                joined.push_str(run[j].text);
                 self.forms.contains(&joined)
             })
         })
@@ -869,7 +875,7 @@ fn demonym_like(word: &str) -> bool {
 }
 
 /// Nationalities and peoples, in lower case, as they precede names.
-static NATIONALITIES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+static NATIONALITIES: LazyLock<WordSet<'static>> = LazyLock::new(|| {
     word_set(
         "afghan african albanian algerian american arab argentine argentinian armenian asian \
          australian austrian azerbaijani bahraini belgian brazilian british bulgarian canadian \
