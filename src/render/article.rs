@@ -36,8 +36,8 @@ pub struct AnnotationView<'a> {
     pub passage: &'a str,
     pub kind: &'static str,
     pub label: &'static str,
-    /// What it says, as safe HTML (links to claims, people, flags).
-    pub html: String,
+    /// What it says, as HTML marked safe (links to claims, people, flags).
+    pub html: tera::Value,
     pub text: &'a str,
     /// The passage in the original article (text fragment link).
     pub original: Option<String>,
@@ -46,7 +46,9 @@ pub struct AnnotationView<'a> {
 #[derive(Serialize)]
 pub struct ArticlePage<'a> {
     pub article: ArticleView<'a>,
-    pub body_html: String,
+    /// The body as HTML marked safe: a template prints it as it is, without
+    /// the copy `| safe` makes (15 KB an article).
+    pub body_html: tera::Value,
     pub annotations: Vec<AnnotationView<'a>>,
     pub flags: Vec<&'a tera::Value>,
     pub people: Vec<Link>,
@@ -189,7 +191,7 @@ pub fn article_page<'a>(
             passage: &passage.anchor,
             kind: p.kind,
             label: p.label,
-            html: std::mem::take(&mut p.html),
+            html: tera::Value::safe_string(&p.html),
             text: &passage.text,
             // Entries of one passage are numbered in a row: the next ones
             // reuse the first one's link.
@@ -335,7 +337,7 @@ pub fn article_page<'a>(
             lang: &a.lang,
             dir: a.dir,
         },
-        body_html: a.body.render(&deco),
+        body_html: tera::Value::safe_string(&a.body.render(&deco)),
         annotations,
         flags: article_flags,
         people,
