@@ -883,7 +883,6 @@ fn build_verbose_times_every_stage_and_render_step() {
             "render",
             "render/flags",
             "render/pages",
-            "render/site",
             "write"
         ],
         "{stderr}"

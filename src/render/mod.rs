@@ -38,7 +38,7 @@ const MAX_PASSAGES_PER_FLAG: usize = 6;
 pub struct RenderStats {
     pub pages: usize,
     pub files: usize,
-    /// Wall time of each step (`render/pages`...), for `--verbose`.
+    /// Wall time of each step (`render/flags`, `render/pages`), for `--verbose`.
     pub steps: Vec<(&'static str, Duration)>,
 }
 
@@ -268,15 +268,16 @@ pub fn render(
         }
     };
 
-    let results = entity_pages(&r, dossier, analysis, &flag_views, &flags);
-    collect(results, &mut errors);
-    // Listed by the pages just written only: their memory goes to the site files.
-    drop(flags);
+    // The site files start first, the largest first (dossier.json alone is
+    // a long serial job), and the pages fill the threads around them: run
+    // one after the other, the site files' last jobs left a thread idle.
+    let (site, pages) = rayon::join(
+        || site_files(&r, dossier, analysis, &flag_views, &top_flags),
+        || entity_pages(&r, dossier, analysis, &flag_views, &flags),
+    );
+    collect(pages, &mut errors);
+    collect(site, &mut errors);
     lap("render/pages");
-
-    let results = site_files(&r, dossier, analysis, &flag_views, &top_flags);
-    collect(results, &mut errors);
-    lap("render/site");
     for (from, into) in [
         (theme.static_dir.clone(), "static"),
         (Some(root_dir.join("content/static")), "static"),
