@@ -50,10 +50,7 @@ pub(super) fn normalize(s: &str) -> Normalized {
         if bytes[i].is_ascii_graphic() {
             out.end_space(space.take());
             let run = i;
-            let graphic = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_graphic);
-            while graphic(i) || (bytes.get(i) == Some(&b' ') && graphic(i + 1)) {
-                i += 1;
-            }
+            i += graphic_run(&bytes[i..]);
             out.text.push_str(&s[run..i]);
             continue;
         }
@@ -91,6 +88,47 @@ pub(super) fn normalize(s: &str) -> Normalized {
     }
     // Trailing white space is dropped; nothing after it needs mapping.
     out
+}
+
+/// The length of the run `bytes` starts with that normalisation copies as it
+/// is: printable ASCII, with single spaces between printable characters.
+/// Eight bytes at a time, each classed by range checks on one `u64`: this
+/// runs over every article's text.
+fn graphic_run(bytes: &[u8]) -> usize {
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let splat = |b: u8| u64::from_ne_bytes([b; 8]);
+    // Bit 7 of each byte that is printable ASCII (0x21..=0x7e): below 0x80,
+    // and adding 0x5f (0x80 - 0x21) reaches 0x80 while adding 1 (0x7f -
+    // 0x7e) does not.
+    let graphic = |x: u64| {
+        let v = x & !HIGH;
+        (v.wrapping_add(splat(0x5f)) & !v.wrapping_add(splat(0x01))) & !x & HIGH
+    };
+    // Bit 7 of each byte that is a space: zero after xor with 0x20.
+    let space = |x: u64| {
+        let v = x ^ splat(b' ');
+        !(v | ((v & !HIGH).wrapping_add(!HIGH))) & HIGH
+    };
+    let is_graphic = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_graphic);
+    let mut at = 0;
+    // Eight bytes and the one after them (whether a space at the end of
+    // the eight goes on).
+    while let Some(chunk) = bytes.get(at..at + 9) {
+        let x = u64::from_le_bytes(chunk[..8].try_into().expect("eight bytes"));
+        let g = graphic(x);
+        // Whether the byte after each one is printable: `g` moved down a
+        // byte, with the ninth byte's on top.
+        let next = (g >> 8) | (u64::from(chunk[8].is_ascii_graphic()) << 63);
+        let stop = !(g | (space(x) & next)) & HIGH;
+        if stop != 0 {
+            return at + stop.trailing_zeros() as usize / 8;
+        }
+        at += 8;
+    }
+    while is_graphic(at) || (bytes.get(at) == Some(&b' ') && is_graphic(at + 1)) {
+        at += 1;
+    }
+    at
 }
 
 /// The normalised form of `s` without its map (for quotes, prefixes, suffixes).
@@ -199,6 +237,47 @@ fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn graphic_runs_end_where_a_byte_at_a_time_ends_them() {
+        let byte_at_a_time = |bytes: &[u8]| {
+            let graphic = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_graphic);
+            let mut at = 0;
+            while graphic(at) || (bytes.get(at) == Some(&b' ') && graphic(at + 1)) {
+                at += 1;
+            }
+            at
+        };
+        // Every byte value at every place of two chunks, in printable text,
+        // alone and before a space.
+        for b in 0..=255u8 {
+            for at in 0..18 {
+                for after in [b'x', b' '] {
+                    let mut bytes = vec![b'k'; 20];
+                    bytes[at] = b;
+                    bytes[(at + 1).min(19)] = after;
+                    assert_eq!(
+                        graphic_run(&bytes),
+                        byte_at_a_time(&bytes),
+                        "{b:#x} at {at}"
+                    );
+                }
+            }
+        }
+        for text in [
+            "",
+            "a",
+            "a b",
+            "a  b",
+            "ab cd ef gh ij",
+            "word “quoted”",
+            "end ",
+            "x\ny z",
+        ] {
+            let bytes = text.as_bytes();
+            assert_eq!(graphic_run(bytes), byte_at_a_time(bytes), "{text:?}");
+        }
+    }
 
     fn n(s: &str) -> String {
         normalize_str(s)
