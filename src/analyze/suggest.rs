@@ -61,11 +61,12 @@ pub fn suggest(dossier: &Dossier) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let known = Known::new(dossier);
-    // Each piece of the articles (a few hundred) is scanned into a corpus of
-    // its own, and the corpora are merged pairwise at the end.
+    // Each piece of the articles is scanned into a corpus of its own, and the
+    // corpora are merged pairwise at the end. Rayon splits the articles only
+    // as threads run out of work: few pieces, so little merging of large
+    // word sets.
     let corpus = (0..dossier.articles.len())
         .into_par_iter()
-        .with_max_len(8 * crate::PIECE)
         .fold(Corpus::default, |mut corpus, ix| {
             scan(dossier, &known, ix, &mut corpus);
             corpus
