@@ -13,9 +13,9 @@ use dossier::diagnostic::Diagnostic;
 static GLOBAL: Mimalloc = Mimalloc;
 
 /// mimalloc through its plain entry points whenever they give the alignment
-/// asked for. The `mimalloc` crate always calls the `_aligned` ones, which
-/// cost about twice as much per call; a 10,000-article build makes some
-/// 30 million allocations.
+/// asked for. The `mimalloc` crate always calls the `_aligned` ones, whose
+/// extra checks were 1.8% of a build's instructions: a 10,000-article build
+/// makes some 30 million allocations.
 struct Mimalloc;
 
 /// Every block mimalloc hands out is aligned to a pointer's size.

@@ -25,9 +25,8 @@
 //! (`unknown-name: off`, `uncovered-names: off`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::LazyLock;
-
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 use foldhash::fast::FixedState;
 use rayon::prelude::*;

@@ -183,7 +183,7 @@ pub fn article_page<'a>(
         .url
         .as_deref()
         .filter(|u| super::safe_url(u));
-    for (i, p) in pending.iter_mut().enumerate() {
+    for (i, p) in pending.iter().enumerate() {
         by_passage.entry(p.passage).or_default().push(i);
         let passage = a.passage(p.passage);
         annotations.push(AnnotationView {
