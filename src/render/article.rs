@@ -85,16 +85,12 @@ pub fn article_page<'a>(
             passage: m.passage,
             kind: "mention",
             label: "Refers to",
-            html: [
-                "<a href=\"",
-                root,
-                &person_href(dossier, m.person),
-                "\">",
-                &escape(&person.person.name),
-                "</a>",
+            html: link_html(
+                "",
+                [root, &person_href(dossier, m.person)],
+                &person.person.name,
                 &role,
-            ]
-            .concat(),
+            ),
             sidenote: None,
         });
     }
@@ -104,15 +100,12 @@ pub fn article_page<'a>(
             passage: q.passage,
             kind: "quote",
             label: "Quote",
-            html: [
-                "spoken by <a href=\"",
-                root,
-                &person_href(dossier, q.speaker),
-                "\">",
-                &escape(&person.person.name),
-                "</a>",
-            ]
-            .concat(),
+            html: link_html(
+                "spoken by ",
+                [root, &person_href(dossier, q.speaker)],
+                &person.person.name,
+                "",
+            ),
             sidenote: None,
         });
     }
@@ -129,17 +122,17 @@ pub fn article_page<'a>(
             passage: c.passage,
             kind: "claim",
             label: "Claim",
-            html: [
-                "<a href=\"",
-                root,
-                &claim_href(dossier, c.claim),
-                "\">",
-                &escape(claim_text(dossier, c.claim)),
-                "</a> <span class=\"meta\">(",
-                &escape(&detail.join(", ")),
-                ")</span>",
-            ]
-            .concat(),
+            html: link_html(
+                "",
+                [root, &claim_href(dossier, c.claim)],
+                claim_text(dossier, c.claim),
+                &[
+                    " <span class=\"meta\">(",
+                    &escape(&detail.join(", ")),
+                    ")</span>",
+                ]
+                .concat(),
+            ),
             sidenote: None,
         });
     }
@@ -342,4 +335,22 @@ pub fn article_page<'a>(
         flags: article_flags,
         people,
     }
+}
+
+/// `before`, a link to `href` (its pieces joined) with `text` escaped, then
+/// `after` (HTML), in one string: the annotation list's entries, built per
+/// annotation without `format!`.
+fn link_html(before: &str, href: [&str; 2], text: &str, after: &str) -> String {
+    let text = escape(text);
+    [
+        before,
+        "<a href=\"",
+        href[0],
+        href[1],
+        "\">",
+        &text,
+        "</a>",
+        after,
+    ]
+    .concat()
 }
