@@ -1,15 +1,23 @@
 //! Automatic linking of people: every name, alias and variant of every person,
-//! found in article text by one Aho-Corasick automaton (never one search per
-//! person), whole words only, the longest form first ("Steve Witkoff" is one
+//! found in article text in one pass (never one search per person), whole
+//! words only, the longest form first ("Steve Witkoff" is one
 //! mention, not "Witkoff" inside it).
 //!
-//! The automaton is the default (NFA-based) kind: a full DFA is faster to
-//! search but its construction blows up on 100,000 aliases. It reports every
-//! overlapping match, and the longest whole-word one wins at each place.
+//! A whole word starts where no word character stands before it. Almost
+//! every form starts with a word character, and then it starts with the
+//! first word, or the first two words, of the text wherever it matches
+//! ("Steve Witkoff", "al-Hayya", "U.S." = "U", "." and "S"). So those forms
+//! are looked up by the words that start each place: a byte loop finds the
+//! places where a word starts that is the first word of some form, and a
+//! hash map gives the forms to compare there. An automaton over every byte
+//! of the text cost more: it is larger than any cache. The forms that start
+//! with another character ("(Abu) Ali") are rare, and one automaton search
+//! over the text finds them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use foldhash::fast::FixedState;
 
 use serde::Serialize;
 
@@ -45,10 +53,21 @@ struct Spelling {
 }
 
 pub struct NameMatcher {
-    /// All spellings; `None` when there are none.
-    automaton: Option<AhoCorasick>,
-    /// Per automaton pattern: its spelling's owner and form.
-    spellings: Vec<Spelling>,
+    /// The spellings that start with a word character.
+    by_words: Vec<Spelling>,
+    /// Their first words ("Steve" of "Steve Witkoff", "al" of "al-Hayya").
+    first_words: HashSet<String, FixedState>,
+    /// The spellings of `by_words` by their first two words and what
+    /// separates them ("Steve Witkoff", "al-Hayya", "U.S"), or by their
+    /// only word ("Witkoff", "U" of "U."); each list longest first.
+    by_key: HashMap<String, Vec<usize>, FixedState>,
+    /// Whether a spelling of `by_words` starts with this byte: the byte
+    /// loop's test before it looks at a word.
+    first_bytes: [bool; 256],
+    /// The other spellings, searched over the whole text (`None` when there
+    /// are none).
+    others: Option<AhoCorasick>,
+    other_spellings: Vec<Spelling>,
 }
 
 impl NameMatcher {
@@ -122,70 +141,161 @@ impl NameMatcher {
                 }
             }
         }
-        let automaton = (!spellings_all.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                // A DFA scans about a third faster than the default NFA, at
-                // some memory per pattern: worth it up to some thousands of
-                // people, not for a person with 100,000 aliases.
-                .kind((spellings_all.len() <= MAX_DFA_PATTERNS).then_some(AhoCorasickKind::DFA))
-                .build(spellings_all.iter().map(|s| s.text.as_str()))
-                .expect("name patterns are plain strings")
-        });
+        let (by_words, others): (Vec<Spelling>, Vec<Spelling>) = spellings_all
+            .into_iter()
+            .partition(|s| s.text.chars().next().is_some_and(is_word_char));
+        let mut first_bytes = [false; 256];
+        let mut first_words = HashSet::default();
+        let mut by_key: HashMap<String, Vec<usize>, FixedState> = HashMap::default();
+        for (ix, s) in by_words.iter().enumerate() {
+            first_bytes[usize::from(s.text.as_bytes()[0])] = true;
+            first_words.insert(first_word(&s.text).to_owned());
+            let key = two_words(&s.text).unwrap_or_else(|| first_word(&s.text));
+            by_key.entry(key.to_owned()).or_default().push(ix);
+        }
+        for list in by_key.values_mut() {
+            list.sort_by_key(|&ix| std::cmp::Reverse(by_words[ix].text.len()));
+        }
         NameMatcher {
-            automaton,
-            spellings: spellings_all,
+            by_words,
+            first_words,
+            by_key,
+            first_bytes,
+            // Every overlapping match: "Ali Baba" in "Ali Babas" is no
+            // whole word, but "Ali" there is.
+            others: (!others.is_empty()).then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind((others.len() <= MAX_DFA_PATTERNS).then_some(AhoCorasickKind::DFA))
+                    .build(others.iter().map(|s| s.text.as_str()))
+                    .expect("name patterns are plain strings")
+            }),
+            other_spellings: others,
         }
     }
 
     /// Every whole-word name in `text`, left to right, non-overlapping; at
     /// each place the longest form that is there as a whole word.
-    ///
-    /// All overlapping matches are considered, not only the leftmost-longest:
-    /// "Ali Baba" in "Ali Babas" is no whole word, but "Ali" there is.
     pub fn find(&self, text: &str) -> Vec<NameHit> {
-        let Some(automaton) = &self.automaton else {
-            return Vec::new();
-        };
-        let mut whole_words: Vec<(usize, usize, usize)> = automaton
-            .find_overlapping_iter(text)
-            .filter(|m| {
-                let before = text[..m.start()].chars().next_back();
-                let after = text[m.end()..].chars().next();
-                !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
-            })
-            .map(|m| {
-                (
-                    m.start(),
-                    std::cmp::Reverse(m.end()),
-                    m.pattern().as_usize(),
-                )
-            })
-            .map(|(start, end, pattern)| (start, end.0, pattern))
-            .collect();
+        // At each start, the longest whole-word spelling there.
+        let mut whole_words = self.by_words_in(text);
+        if let Some(automaton) = &self.others {
+            whole_words.extend(
+                automaton
+                    .find_overlapping_iter(text)
+                    .filter(|m| word_starts_at(text, m.start()) && word_ends_at(text, m.end()))
+                    .map(|m| hit(&self.other_spellings[m.pattern()], m.start(), m.end())),
+            );
+        }
         // Leftmost first, and at one start the longest.
-        whole_words.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+        whole_words.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         let mut hits = Vec::new();
         let mut next = 0;
-        for (start, end, pattern) in whole_words {
-            if start < next {
+        for hit in whole_words {
+            if hit.start < next {
                 continue;
             }
-            let s = &self.spellings[pattern];
-            hits.push(NameHit {
-                start,
-                end,
-                person: s.person,
-                form: s.form,
-            });
-            next = end;
+            next = hit.end;
+            hits.push(hit);
+        }
+        hits
+    }
+
+    /// At each place where a word starts that is the first word of a
+    /// spelling of `by_words`, the longest such spelling there that is a
+    /// whole word. A spelling of two or more words is longer than any of one
+    /// word that also matches there, so those are tried first; and a longer
+    /// spelling that is no whole word ("Ali Baba" in "Ali Babas") does not
+    /// hide a shorter one ("Ali").
+    fn by_words_in(&self, text: &str) -> Vec<NameHit> {
+        let mut hits = Vec::new();
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            if !self.first_bytes[usize::from(bytes[start])] || !word_starts_at(text, start) {
+                start += 1;
+                continue;
+            }
+            let rest = &text[start..];
+            let word = first_word(rest);
+            if self.first_words.contains(word) {
+                let found = [two_words(rest), Some(word)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|key| self.by_key.get(key))
+                    .flatten()
+                    .map(|&ix| &self.by_words[ix])
+                    .find(|s| {
+                        rest.starts_with(s.text.as_str())
+                            && word_ends_at(text, start + s.text.len())
+                    });
+                if let Some(s) = found {
+                    hits.push(hit(s, start, start + s.text.len()));
+                }
+            }
+            // No other word starts inside this one.
+            start += word.len().max(1);
         }
         hits
     }
 }
 
-/// Most spellings (names, aliases, variants, each also capitalised) for
-/// which the name automaton is a DFA.
+/// The leading run of word characters of `text`.
+fn first_word(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let ascii = bytes
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .unwrap_or(bytes.len());
+    if bytes.get(ascii).is_none_or(|b| b.is_ascii()) {
+        return &text[..ascii];
+    }
+    let end = text[ascii..]
+        .char_indices()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(text.len(), |(i, _)| ascii + i);
+    &text[..end]
+}
+
+/// The leading run of word characters of `text`, the characters after it
+/// up to the next word character, and the run of word characters there
+/// ("Steve Witkoff" of "Steve Witkoff said"); `None` when no second word
+/// follows.
+fn two_words(text: &str) -> Option<&str> {
+    let first = first_word(text).len();
+    let gap = text[first..]
+        .char_indices()
+        .find(|&(_, c)| is_word_char(c))
+        .map(|(i, _)| first + i)?;
+    Some(&text[..gap + first_word(&text[gap..]).len()])
+}
+
+fn hit(spelling: &Spelling, start: usize, end: usize) -> NameHit {
+    NameHit {
+        start,
+        end,
+        person: spelling.person,
+        form: spelling.form,
+    }
+}
+
+/// Whether no word character stands before byte `at` of `text`.
+fn word_starts_at(text: &str, at: usize) -> bool {
+    match text.as_bytes()[..at].last() {
+        None => true,
+        Some(b) if b.is_ascii() => !(b.is_ascii_alphanumeric() || *b == b'_'),
+        Some(_) => !text[..at].chars().next_back().is_some_and(is_word_char),
+    }
+}
+
+/// Whether no word character stands at byte `at` of `text`.
+fn word_ends_at(text: &str, at: usize) -> bool {
+    !text[at..].chars().next().is_some_and(is_word_char)
+}
+
+/// Most spellings that start with no word character for which their
+/// automaton is a DFA: a DFA scans about a third faster than the default
+/// NFA, but its construction blows up on 100,000 patterns.
 const MAX_DFA_PATTERNS: usize = 20_000;
 
 fn is_word_char(c: char) -> bool {
@@ -321,5 +431,53 @@ mod tests {
         let hits = m.find(text);
         assert_eq!(hits.len(), 1);
         assert_eq!(&text[hits[0].start..hits[0].end], "خليل الحية");
+    }
+
+    /// Every whole-word match of every spelling, the longest at each start,
+    /// then leftmost first without overlaps: what `find` must return, the
+    /// slow way.
+    fn brute_force(m: &NameMatcher, text: &str) -> Vec<(usize, usize, PersonIx)> {
+        let spellings: Vec<&Spelling> = m.by_words.iter().chain(&m.other_spellings).collect();
+        let mut hits = Vec::new();
+        let mut next = 0;
+        for start in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+            if start < next || !word_starts_at(text, start) {
+                continue;
+            }
+            let longest = spellings
+                .iter()
+                .filter(|s| {
+                    text[start..].starts_with(s.text.as_str())
+                        && word_ends_at(text, start + s.text.len())
+                })
+                .max_by_key(|s| s.text.len());
+            if let Some(s) = longest {
+                next = start + s.text.len();
+                hits.push((start, next, s.person));
+            }
+        }
+        hits
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn finds_what_brute_force_finds(
+            words in proptest::collection::vec(proptest::sample::select(&[
+                "Ali", "Baba", "Babas", "ali", "al", "-", "Hayya", "al-Hayya", "U", ".", "S", "U.S.",
+                "(Abu)", "(", ")", "Ömer", "Çelik", "Witkoff", "Steve", "Jr", "x", "_", "’s", "“",
+                "غزة", "خليل", "الحية", "2024", ",",
+            ][..]), 0..24),
+            glue in proptest::collection::vec(proptest::sample::select(&["", " ", "  ", "\n"][..]), 24),
+        ) {
+            let people = vec![
+                person("a", "Ali", &["Ali Baba", "U.S.", "al-Hayya"], &["ali"]),
+                person("b", "Steve Witkoff", &["Witkoff", "Steve Witkoff Jr", "(Abu) Ali"], &["U."]),
+                person("c", "Ömer Çelik", &["Çelik", "al"], &["خليل الحية", "_x"]),
+            ];
+            let m = NameMatcher::new(&people, &Docs::new(&HashMap::new()), &mut Vec::new());
+            let text: String = words.iter().zip(&glue).flat_map(|(w, g)| [*w, *g]).collect();
+            let found: Vec<_> = m.find(&text).iter().map(|h| (h.start, h.end, h.person)).collect();
+            proptest::prop_assert_eq!(found, brute_force(&m, &text));
+        }
     }
 }
