@@ -26,7 +26,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
@@ -60,17 +60,27 @@ pub fn suggest(dossier: &Dossier) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let known = Known::new(dossier);
-    // Each piece of the articles is scanned into a corpus of its own, and the
-    // corpora are merged pairwise at the end. Rayon splits the articles only
-    // as threads run out of work: few pieces, so little merging of large
-    // word sets.
-    let corpus = (0..dossier.articles.len())
+    // Each thread scans the articles it takes into a corpus of its own, and
+    // the corpora are merged at the end: one per thread, so little merging
+    // of large word sets, while the articles are taken in small pieces, so
+    // that no thread is left with a long piece when the others are done.
+    // (A loop too short to split runs on the calling thread, which may be
+    // none of rayon's: it has the last corpus.)
+    let threads = rayon::current_num_threads();
+    let corpora: Vec<Mutex<Corpus>> = (0..=threads).map(|_| Mutex::default()).collect();
+    (0..dossier.articles.len())
         .into_par_iter()
-        .fold(Corpus::default, |mut corpus, ix| {
+        .with_max_len(crate::PIECE)
+        .for_each(|ix| {
+            let thread = rayon::current_thread_index().unwrap_or(threads);
+            let mut corpus = corpora[thread].lock().expect("no scan panics");
             scan(dossier, &known, ix, &mut corpus);
-            corpus
-        })
-        .reduce(Corpus::default, Corpus::merge);
+        });
+    let corpus = corpora
+        .into_iter()
+        .map(|c| c.into_inner().expect("no scan panics"))
+        .reduce(Corpus::merge)
+        .unwrap_or_default();
     let mut out = Vec::new();
     if unknown != CheckLevel::Off {
         out.extend(
