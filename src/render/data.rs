@@ -6,7 +6,6 @@ use std::io::{self, Write};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use super::views::{article_href, claim_href, claim_text, person_href};
 use crate::analyze::{Analysis, DiffPiece};
@@ -446,9 +445,16 @@ pub fn annotations_jsonld(dossier: &Dossier, mut out: impl Write) -> io::Result<
 /// A script, not JSON, so search.html can load it from file:// without fetch.
 /// Per article it holds the title, outlet, date and the names of the people
 /// it mentions, not the full text, to keep it small at 10,000 articles.
-pub fn search_index(dossier: &Dossier) -> Vec<u8> {
-    let mut entries: Vec<Value> =
-        Vec::with_capacity(dossier.articles.len() + dossier.people.len() + dossier.claims.len());
+pub fn search_index(dossier: &Dossier, mut out: impl Write) -> io::Result<()> {
+    // Entry by entry, as `dossier.json` is: the index is never held whole.
+    type Entry<'e> = (&'e str, &'e str, &'e str, &'e str, &'e str);
+    let mut first = true;
+    let mut entry = |out: &mut dyn Write, e: Entry<'_>| -> io::Result<()> {
+        out.write_all(if first { b"[" } else { b"," })?;
+        first = false;
+        serde_json::to_writer(out, &e).map_err(io::Error::other)
+    };
+    out.write_all(b"window.DOSSIER_SEARCH=")?;
     for (ix, a) in dossier.articles.iter().enumerate() {
         let f = &a.article.front;
         let mut names: Vec<&str> = a
@@ -458,21 +464,17 @@ pub fn search_index(dossier: &Dossier) -> Vec<u8> {
             .collect();
         names.sort_unstable();
         names.dedup();
-        entries.push(json!([
-            "a",
-            f.title,
-            article_href(dossier, ix),
-            format!("{} · {}", f.outlet, f.published),
-            names.join(" ")
-        ]));
+        let detail = format!("{} · {}", f.outlet, f.published);
+        let href = article_href(dossier, ix);
+        entry(&mut out, ("a", &f.title, &href, &detail, &names.join(" ")))?;
     }
-    for (p, entry) in dossier.people.iter().enumerate() {
-        let person = &entry.person;
+    for (p, e) in dossier.people.iter().enumerate() {
+        let person = &e.person;
         let keywords = person
             .aliases
             .iter()
             .chain(&person.variants)
-            .cloned()
+            .map(String::as_str)
             .collect::<Vec<_>>()
             .join(" ");
         let detail = person
@@ -480,47 +482,44 @@ pub fn search_index(dossier: &Dossier) -> Vec<u8> {
             .as_deref()
             .map(crate::body::plain_text)
             .unwrap_or_default();
-        entries.push(json!([
-            "p",
-            person.name,
-            person_href(dossier, p),
-            detail,
-            keywords
-        ]));
+        let href = person_href(dossier, p);
+        entry(&mut out, ("p", &person.name, &href, &detail, &keywords))?;
     }
     for c in 0..dossier.claims.len() {
-        entries.push(json!([
-            "c",
-            claim_text(dossier, c),
-            claim_href(dossier, c),
-            dossier.claims[c].claim.kind.as_str(),
-            dossier.claims[c].claim.id.as_str()
-        ]));
+        let claim = &dossier.claims[c].claim;
+        let href = claim_href(dossier, c);
+        entry(
+            &mut out,
+            (
+                "c",
+                claim_text(dossier, c),
+                &href,
+                claim.kind.as_str(),
+                claim.id.as_str(),
+            ),
+        )?;
     }
     for o in &dossier.index.outlets {
-        entries.push(json!([
-            "o",
-            o.name,
-            format!("outlets/{}.html", o.slug),
-            format!("{} articles", o.articles.len()),
-            ""
-        ]));
+        let href = format!("outlets/{}.html", o.slug);
+        let detail = format!("{} articles", o.articles.len());
+        entry(&mut out, ("o", &o.name, &href, &detail, ""))?;
     }
-    let mut out = b"window.DOSSIER_SEARCH=".to_vec();
-    serde_json::to_writer(&mut out, &entries).expect("JSON of plain data");
-    out.extend_from_slice(b";\n");
-    out
+    out.write_all(if first { b"[" } else { b"" })?;
+    out.write_all(b"];\n")?;
+    out.flush()
 }
 
 /// `sitemap.xml` of every page, with absolute URLs when `base_url` is set.
-pub fn sitemap(dossier: &Dossier, pages: &[String]) -> Vec<u8> {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+pub fn sitemap(dossier: &Dossier, pages: &[String], mut out: impl Write) -> io::Result<()> {
+    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")?;
     for page in pages {
         let loc = absolute_url(dossier, page);
-        out.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&loc)));
+        for piece in ["  <url><loc>", &xml_escape(&loc), "</loc></url>\n"] {
+            out.write_all(piece.as_bytes())?;
+        }
     }
-    out.push_str("</urlset>\n");
-    out.into_bytes()
+    out.write_all(b"</urlset>\n")?;
+    out.flush()
 }
 
 /// `feed.xml`: an Atom feed of the articles, newest first.

@@ -123,9 +123,14 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    /// Renders `template` with `frame` into this thread's page buffer and
-    /// writes it at `path`. The buffer keeps its capacity from page to page,
-    /// so a page costs no growing copies and no fresh memory.
+    /// Renders `template` with `frame` and writes it at `path`.
+    ///
+    /// A page of an entity (in a folder) is rendered into this thread's page
+    /// buffer, which keeps its capacity from page to page, so a page costs
+    /// no growing copies and no fresh memory, and is written at once. A page
+    /// at the root is a site-wide one whose size grows with the dossier (the
+    /// inconsistencies page is 28 MB at 10,000 articles): it is streamed into
+    /// its file instead, so that no buffer grows to its size.
     fn render_page<T: Serialize>(
         &self,
         template: &str,
@@ -134,14 +139,31 @@ impl Renderer<'_> {
     ) -> Result<(), Diagnostic> {
         let context =
             Context::from_serialize(frame).map_err(|e| self.theme.render_error(template, &e))?;
-        PAGE_BUFFER.with_borrow_mut(|html| {
-            html.clear();
+        let render = |out: &mut dyn std::io::Write| {
             self.theme
                 .tera
-                .render_to(template, &context, &mut *html)
-                .map_err(|e| self.theme.render_error(template, &e))?;
-            self.write(path, html)
-        })?;
+                .render_to(template, &context, out)
+                .map_err(|e| self.theme.render_error(template, &e))
+        };
+        if path.contains('/') {
+            PAGE_BUFFER.with_borrow_mut(|html| {
+                html.clear();
+                render(&mut *html)?;
+                self.write(path, html)
+            })?;
+        } else {
+            let mut failed = None;
+            let written = self.stream(path, |out| {
+                render(out).map_err(|e| {
+                    failed = Some(e);
+                    std::io::Error::other("the template failed")
+                })
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            written?;
+        }
         self.pages.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -417,12 +439,16 @@ fn site_files(
                 page,
             )
         }),
-        Box::new(|| r.write("search-index.js", &data::search_index(dossier))),
+        Box::new(|| r.stream("search-index.js", |out| data::search_index(dossier, out))),
         Box::new(|| {
             let page = pages::timeline_page(dossier);
             r.page("timeline.html", "timeline.html", "timeline", None, page)
         }),
-        Box::new(|| r.write("sitemap.xml", &data::sitemap(dossier, &page_list(dossier)))),
+        Box::new(|| {
+            r.stream("sitemap.xml", |out| {
+                data::sitemap(dossier, &page_list(dossier), out)
+            })
+        }),
         Box::new(|| {
             let page = pages::index_page(dossier, analysis, top_flags);
             r.page("index.html", "index.html", "", None, page)
