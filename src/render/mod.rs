@@ -12,6 +12,7 @@ mod pages;
 pub mod theme;
 mod views;
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -59,9 +60,9 @@ pub fn safe_url(url: &str) -> bool {
 }
 
 /// Everything a page template gets besides its own view.
-#[derive(Serialize)]
 struct Frame<'a, T: Serialize> {
-    site: &'a SiteView,
+    /// The site's settings ([`SiteView`]), converted once for every page.
+    site: &'a tera::Value,
     /// Path from this page to the site root: `""` or `"../"`.
     root: &'a str,
     /// Which top-level section this page belongs to (for `aria-current`).
@@ -69,8 +70,33 @@ struct Frame<'a, T: Serialize> {
     lang: &'a str,
     dir: &'a str,
     canonical: Option<String>,
-    #[serde(flatten)]
+    /// Its fields are the template's top-level names, beside the frame's.
     page: T,
+}
+
+impl<T: Serialize> Frame<'_, T> {
+    /// The template context. Built name by name: `Context::from_serialize`
+    /// would convert the site's settings anew for every page and allocate
+    /// every name. Where a field of the page has a frame's name, the page's
+    /// wins.
+    fn context(&self) -> tera::TeraResult<Context> {
+        let mut context = Context::new();
+        context.insert_value("site", self.site.clone());
+        context.insert_value("root", self.root.into());
+        context.insert_value("section", self.section.into());
+        context.insert_value("lang", self.lang.into());
+        context.insert_value("dir", self.dir.into());
+        context.insert_value("canonical", self.canonical.as_deref().into());
+        let page = tera::Value::try_from_serializable(&self.page)?;
+        for (name, value) in page.into_map().unwrap_or_default() {
+            let name = match name {
+                tera::value::Key::Str(name) => Cow::Borrowed(name),
+                other => Cow::Owned(other.as_value().to_string()),
+            };
+            context.insert_value(name, value);
+        }
+        Ok(context)
+    }
 }
 
 thread_local! {
@@ -92,6 +118,8 @@ struct Renderer<'a> {
     theme: &'a Theme,
     staging: &'a Staging,
     site: SiteView,
+    /// `site` as the templates get it (see [`Frame::site`]).
+    site_value: tera::Value,
     pages: AtomicUsize,
     files: AtomicUsize,
     on_page: &'a (dyn Fn() + Sync),
@@ -110,7 +138,7 @@ impl Renderer<'_> {
         let root = if path.contains('/') { "../" } else { "" };
         let (lang, dir) = lang_dir.unwrap_or((&self.site.language, "ltr"));
         let frame = Frame {
-            site: &self.site,
+            site: &self.site_value,
             root,
             section,
             lang,
@@ -137,8 +165,9 @@ impl Renderer<'_> {
         path: &str,
         frame: &Frame<'_, T>,
     ) -> Result<(), Diagnostic> {
-        let context =
-            Context::from_serialize(frame).map_err(|e| self.theme.render_error(template, &e))?;
+        let context = frame
+            .context()
+            .map_err(|e| self.theme.render_error(template, &e))?;
         let render = |out: &mut dyn std::io::Write| {
             self.theme
                 .tera
@@ -257,10 +286,12 @@ pub fn render(
     staging: &Staging,
     on_page: &(dyn Fn() + Sync),
 ) -> Result<RenderStats, Vec<Diagnostic>> {
+    let site = SiteView::new(dossier);
     let r = Renderer {
         theme,
         staging,
-        site: SiteView::new(dossier),
+        site_value: tera::Value::from_serializable(&site),
+        site,
         pages: AtomicUsize::new(0),
         files: AtomicUsize::new(0),
         on_page,
@@ -496,7 +527,7 @@ fn not_found_page(r: &Renderer<'_>) -> Result<(), Diagnostic> {
     match &r.site.base_url {
         Some(base) => {
             let frame = Frame {
-                site: &r.site,
+                site: &r.site_value,
                 root: base,
                 section: "",
                 lang: &r.site.language,
