@@ -13,6 +13,7 @@ pub mod suggest;
 
 use std::collections::{BTreeMap, HashSet};
 
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -139,8 +140,8 @@ pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
         },
     );
     diagnostics.extend(suggestions);
-    let mut flags = Vec::new();
-    let mut taken_ids = HashSet::new();
+    let mut flags = Vec::with_capacity(findings.iter().map(|(_, _, f)| f.len()).sum());
+    let mut taken_ids = HashSet::with_capacity_and_hasher(flags.capacity(), FixedState::default());
     for (rule, level, findings) in findings {
         for (base, finding) in findings {
             let level = match &finding.kind {
@@ -326,7 +327,7 @@ fn base_id(dossier: &Dossier, rule: &str, finding: &Finding) -> String {
 }
 
 /// `base`, or `base-2`, `base-3`... when two findings hash alike.
-fn unique_id(base: String, taken: &mut HashSet<String>) -> String {
+fn unique_id(base: String, taken: &mut HashSet<String, FixedState>) -> String {
     let mut id = base.clone();
     let mut n = 1;
     while !taken.insert(id.clone()) {

@@ -231,17 +231,15 @@ pub fn resolve(input: Input) -> (Dossier, Vec<Diagnostic>) {
         default_language: &input.config.language,
         broken_ids: &input.broken_ids,
     };
-    let results: Vec<(ResolvedArticle, Vec<Diagnostic>)> = input
+    // Unzipped by rayon in place: 10,000 resolved articles are not moved
+    // once more, on one thread, out of a list of pairs.
+    let (articles, found): (Vec<ResolvedArticle>, Vec<Vec<Diagnostic>>) = input
         .articles
         .into_par_iter()
         .with_max_len(crate::PIECE)
         .map(|article| annotations::resolve_article(article, &lookups))
-        .collect();
-    let mut articles = Vec::with_capacity(results.len());
-    for (article, mut found) in results {
-        diagnostics.append(&mut found);
-        articles.push(article);
-    }
+        .unzip();
+    diagnostics.extend(found.into_iter().flatten());
     let index = build_index(&articles, people.len(), claims.len());
     let dossier = Dossier {
         config: input.config,
