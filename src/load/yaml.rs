@@ -740,12 +740,26 @@ pub const MAX_DEPTH: usize = 100;
 /// depth is at most the number of `[` and `{` plus half the deepest
 /// indentation, and only text over that bound is looked at closely.
 pub fn deeper_than_allowed(source: &str) -> bool {
-    let brackets = memchr::memchr2_iter(b'[', b'{', source.as_bytes()).count();
-    let deepest_indent = source
-        .lines()
-        .map(|line| line.len() - line.trim_start_matches([' ', '-', '?', ':']).len())
-        .max()
-        .unwrap_or(0);
+    // One pass over the bytes: the indentation of each line (as
+    // `nesting_depth` counts it) and the brackets.
+    let (mut brackets, mut deepest_indent, mut indent) = (0, 0, Some(0));
+    for &b in source.as_bytes() {
+        match (b, indent) {
+            (b' ' | b'-' | b'?' | b':', Some(n)) => indent = Some(n + 1),
+            (b'\n', _) => {
+                deepest_indent = deepest_indent.max(indent.unwrap_or(0));
+                indent = Some(0);
+            }
+            (_, Some(n)) => {
+                deepest_indent = deepest_indent.max(n);
+                indent = None;
+                brackets += usize::from(matches!(b, b'[' | b'{'));
+            }
+            (b'[' | b'{', None) => brackets += 1,
+            _ => {}
+        }
+    }
+    deepest_indent = deepest_indent.max(indent.unwrap_or(0));
     brackets + deepest_indent / 2 > MAX_DEPTH && nesting_depth(source) > MAX_DEPTH
 }
 
@@ -804,6 +818,25 @@ mod tests {
             .collect();
         assert!(deeper_than_allowed(&indented));
         assert!(!deeper_than_allowed(SIDECAR));
+    }
+
+    proptest::proptest! {
+        /// The quick bound never hides text that is too deep.
+        #[test]
+        fn the_quick_bound_agrees_with_the_close_look(
+            tokens in proptest::collection::vec(proptest::sample::select(&[
+                "[", "[", "{", "]", "}", " ", "  ", "        ", "-", "?", ":", "\n", "\r\n",
+                "\"", "'", "#", "a", "é",
+            ][..]), 0..300),
+            // Right at the limit, where a bound that is one too low shows.
+            opening in (MAX_DEPTH - 3)..(MAX_DEPTH + 3),
+        ) {
+            let source = "[".repeat(opening) + &tokens.concat();
+            proptest::prop_assert_eq!(
+                deeper_than_allowed(&source),
+                nesting_depth(&source) > MAX_DEPTH
+            );
+        }
     }
 
     #[test]

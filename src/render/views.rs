@@ -266,40 +266,40 @@ pub fn article_item(dossier: &Dossier, analysis: &Analysis, a: ArticleIx) -> Art
 /// (`#:~:text=`), so the reader's browser scrolls to and highlights it.
 pub fn text_fragment_url(url: &str, passage: &str) -> String {
     let base = url.split('#').next().unwrap_or(url);
-    let mut out = String::with_capacity(base.len() + 10 + passage.len() * 2);
-    out.push_str(base);
-    out.push_str("#:~:text=");
-    let words = passage.split_whitespace().count();
+    let words: Vec<&str> = passage.split_whitespace().collect();
     // A long passage as its first and last five words (`start,end`).
-    let (first, last) = if words <= 12 { (words, 0) } else { (5, 5) };
-    let push_words = |out: &mut String, words: &mut dyn Iterator<Item = &str>| {
-        for (i, word) in words.enumerate() {
-            if i > 0 {
-                out.push_str("%20");
-            }
-            fragment_encode(word, out);
-        }
+    let (start, end): (&[&str], &[&str]) = match words.len() {
+        0..=12 => (&words, &[]),
+        n => (&words[..5], &words[n - 5..]),
     };
-    push_words(&mut out, &mut passage.split_whitespace().take(first));
-    if last > 0 {
-        out.push(',');
-        push_words(&mut out, &mut passage.split_whitespace().skip(words - last));
+    // Bytes, not chars: all but the URL is ASCII by construction.
+    let mut out = Vec::with_capacity(base.len() + 10 + passage.len() * 2);
+    out.extend_from_slice(base.as_bytes());
+    out.extend_from_slice(b"#:~:text=");
+    for (part, words) in [start, end].into_iter().enumerate() {
+        if part == 1 && !words.is_empty() {
+            out.push(b',');
+        }
+        for (i, word) in words.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b"%20");
+            }
+            fragment_encode(word, &mut out);
+        }
     }
-    out
+    String::from_utf8(out).expect("a URL and ASCII")
 }
 
 /// Percent-encodes `text` onto `out` for a text directive: everything but
 /// unreserved characters, including `-`, `,` and `&`, which are text-fragment
 /// syntax.
-fn fragment_encode(text: &str, out: &mut String) {
+fn fragment_encode(text: &str, out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~') {
-            out.push(b as char);
+            out.push(b);
         } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
         }
     }
 }
