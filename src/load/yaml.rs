@@ -740,26 +740,21 @@ pub const MAX_DEPTH: usize = 100;
 /// depth is at most the number of `[` and `{` plus half the deepest
 /// indentation, and only text over that bound is looked at closely.
 pub fn deeper_than_allowed(source: &str) -> bool {
-    // One pass over the bytes: the indentation of each line (as
-    // `nesting_depth` counts it) and the brackets.
-    let (mut brackets, mut deepest_indent, mut indent) = (0, 0, Some(0));
-    for &b in source.as_bytes() {
-        match (b, indent) {
-            (b' ' | b'-' | b'?' | b':', Some(n)) => indent = Some(n + 1),
-            (b'\n', _) => {
-                deepest_indent = deepest_indent.max(indent.unwrap_or(0));
-                indent = Some(0);
-            }
-            (_, Some(n)) => {
-                deepest_indent = deepest_indent.max(n);
-                indent = None;
-                brackets += usize::from(matches!(b, b'[' | b'{'));
-            }
-            (b'[' | b'{', None) => brackets += 1,
-            _ => {}
-        }
-    }
-    deepest_indent = deepest_indent.max(indent.unwrap_or(0));
+    let bytes = source.as_bytes();
+    let brackets = memchr::memchr2_iter(b'[', b'{', bytes).count();
+    // The indentation of each line as `nesting_depth` counts it, looked at
+    // only where lines start (found with memchr, as the brackets are).
+    let indent_at = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'-' | b'?' | b':'))
+            .count()
+    };
+    let deepest_indent = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
+        .map(indent_at)
+        .max()
+        .unwrap_or(0);
     brackets + deepest_indent / 2 > MAX_DEPTH && nesting_depth(source) > MAX_DEPTH
 }
 

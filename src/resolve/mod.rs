@@ -255,52 +255,82 @@ pub fn resolve(input: Input) -> (Dossier, Vec<Diagnostic>) {
 }
 
 fn build_index(articles: &[ResolvedArticle], people: usize, claims: usize) -> Index {
-    let mut index = Index {
-        mentions_of: vec![Vec::new(); people],
-        quotes_by: vec![Vec::new(); people],
-        assertions_of: vec![Vec::new(); claims],
-        outlets: Vec::new(),
-    };
-    let mut outlet_by_name: HashMap<&str, usize> = HashMap::new();
     let mut by_date: Vec<ArticleIx> = (0..articles.len()).collect();
     by_date.sort_by(|&a, &b| {
         let (a, b) = (&articles[a].article, &articles[b].article);
         (a.front.published, &a.slug).cmp(&(b.front.published, &b.slug))
     });
-    for &article_ix in &by_date {
-        let article = &articles[article_ix];
-        for (entry, m) in article.mentions.iter().enumerate() {
-            index.mentions_of[m.person].push(At {
-                article: article_ix,
-                entry,
-            });
+    // The four indexes are independent: built side by side.
+    let ((mentions_of, quotes_by), (assertions_of, outlets)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    group(articles, &by_date, people, |a| {
+                        a.mentions.iter().map(|m| m.person)
+                    })
+                },
+                || {
+                    group(articles, &by_date, people, |a| {
+                        a.quotes.iter().map(|q| q.speaker)
+                    })
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    group(articles, &by_date, claims, |a| {
+                        a.assertions.iter().map(|c| c.claim)
+                    })
+                },
+                || outlets(articles, &by_date),
+            )
+        },
+    );
+    Index {
+        mentions_of,
+        quotes_by,
+        assertions_of,
+        outlets,
+    }
+}
+
+/// Entries of the articles (in date order) grouped by what `key_of` gives
+/// for each of an article's entries, in `0..groups`.
+fn group<'a, I: Iterator<Item = usize>>(
+    articles: &'a [ResolvedArticle],
+    by_date: &[ArticleIx],
+    groups: usize,
+    key_of: impl Fn(&'a ResolvedArticle) -> I,
+) -> Vec<Vec<At>> {
+    let mut grouped = vec![Vec::new(); groups];
+    for &article in by_date {
+        for (entry, key) in key_of(&articles[article]).enumerate() {
+            grouped[key].push(At { article, entry });
         }
-        for (entry, q) in article.quotes.iter().enumerate() {
-            index.quotes_by[q.speaker].push(At {
-                article: article_ix,
-                entry,
-            });
-        }
-        for (entry, a) in article.assertions.iter().enumerate() {
-            index.assertions_of[a.claim].push(At {
-                article: article_ix,
-                entry,
-            });
-        }
-        let name = article.article.front.outlet.trim();
+    }
+    grouped
+}
+
+/// The outlets by name, each with its articles in date order, and a slug.
+fn outlets(articles: &[ResolvedArticle], by_date: &[ArticleIx]) -> Vec<Outlet> {
+    let mut outlets: Vec<Outlet> = Vec::new();
+    let mut outlet_by_name: HashMap<&str, usize> = HashMap::new();
+    for &article_ix in by_date {
+        let name = articles[article_ix].article.front.outlet.trim();
         let outlet = *outlet_by_name.entry(name).or_insert_with(|| {
-            index.outlets.push(Outlet {
+            outlets.push(Outlet {
                 name: name.to_owned(),
                 slug: String::new(),
                 articles: Vec::new(),
             });
-            index.outlets.len() - 1
+            outlets.len() - 1
         });
-        index.outlets[outlet].articles.push(article_ix);
+        outlets[outlet].articles.push(article_ix);
     }
-    index.outlets.sort_by_cached_key(|o| o.name.to_lowercase());
+    outlets.sort_by_cached_key(|o| o.name.to_lowercase());
     let mut taken: HashMap<String, usize> = HashMap::new();
-    for outlet in &mut index.outlets {
+    for outlet in &mut outlets {
         let base = crate::model::slugify(&outlet.name);
         let base = if base.is_empty() {
             "outlet".to_owned()
@@ -311,7 +341,7 @@ fn build_index(articles: &[ResolvedArticle], people: usize, claims: usize) -> In
         *n += 1;
         outlet.slug = if *n == 1 { base } else { format!("{base}-{n}") };
     }
-    index
+    outlets
 }
 
 #[cfg(test)]
