@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::catalog::unknown;
-use super::names::NameMatcher;
+use super::names::{NameHit, NameMatcher};
 use super::{
     direction, resolve_date, ClaimEntry, ClaimIx, Passage, PassageIx, PassageShape, PersonEntry,
     PersonIx, ResolvedArticle, ResolvedAssertion, ResolvedDeclaredFlag, ResolvedMention,
@@ -44,18 +44,40 @@ pub(super) fn resolve_article(
     lookups: &Lookups<'_>,
 ) -> (ResolvedArticle, Vec<Diagnostic>) {
     let mut body = Body::parse(&article.body);
+    let sidecar = &article.sidecar;
+    // Names found automatically (their passages come after the sidecar's):
+    // found first, so that every list is sized once, not grown.
+    let name_hits: Vec<(TextSpan, NameHit)> = body
+        .linkable_runs()
+        .into_iter()
+        .flat_map(|(block, range)| {
+            let text = &body.blocks()[block].text[range.clone()];
+            lookups.names.find(text).into_iter().map(move |hit| {
+                let span = TextSpan {
+                    block,
+                    start: range.start + hit.start,
+                    end: range.start + hit.end,
+                };
+                (span, hit)
+            })
+        })
+        .collect();
+    let sidecar_entries = sidecar.mentions.len()
+        + sidecar.quotes.len()
+        + sidecar.claims.len()
+        + sidecar.notes.len()
+        + sidecar.flags.len();
     let mut r = ArticleResolver {
         lookups,
         article: &article,
         body: &body,
-        passages: Vec::new(),
+        passages: Vec::with_capacity(sidecar_entries + name_hits.len()),
         mark_by_span: HashMap::new(),
         diagnostics: Vec::new(),
         sidecar_doc: Doc::new(article.sidecar_source.as_deref().unwrap_or_default()),
     };
-    let sidecar = &article.sidecar;
 
-    let mut mentions = Vec::new();
+    let mut mentions = Vec::with_capacity(sidecar.mentions.len() + name_hits.len());
     for (i, m) in sidecar.mentions.iter().enumerate() {
         let person = r.person(&m.person, "mentions", i, "person");
         let passage = r.anchor("mentions", i, m);
@@ -71,7 +93,7 @@ pub(super) fn resolve_article(
         });
     }
 
-    let mut quotes = Vec::new();
+    let mut quotes = Vec::with_capacity(sidecar.quotes.len());
     for (i, q) in sidecar.quotes.iter().enumerate() {
         let speaker = r.person(&q.speaker, "quotes", i, "speaker");
         let passage = r.anchor("quotes", i, q);
@@ -80,7 +102,7 @@ pub(super) fn resolve_article(
         }
     }
 
-    let mut assertions = Vec::new();
+    let mut assertions = Vec::with_capacity(sidecar.claims.len());
     for (i, a) in sidecar.claims.iter().enumerate() {
         let claim = r.claim(&a.claim, i);
         let passage = r.anchor("claims", i, a);
@@ -150,7 +172,7 @@ pub(super) fn resolve_article(
         });
     }
 
-    let mut notes = Vec::new();
+    let mut notes = Vec::with_capacity(sidecar.notes.len());
     for (i, n) in sidecar.notes.iter().enumerate() {
         if let Some(passage) = r.anchor("notes", i, n) {
             notes.push(ResolvedNote {
@@ -160,7 +182,7 @@ pub(super) fn resolve_article(
         }
     }
 
-    let mut declared_flags = Vec::new();
+    let mut declared_flags = Vec::with_capacity(sidecar.flags.len());
     for (i, f) in sidecar.flags.iter().enumerate() {
         if let Some(passage) = r.anchor("flags", i, f) {
             declared_flags.push(ResolvedDeclaredFlag {
@@ -172,28 +194,20 @@ pub(super) fn resolve_article(
     }
 
     // Names found automatically, linked where they stand.
-    for (block, range) in body.linkable_runs() {
-        let text = &body.blocks()[block].text[range.clone()];
-        for hit in lookups.names.find(text) {
-            let span = TextSpan {
-                block,
-                start: range.start + hit.start,
-                end: range.start + hit.end,
-            };
-            let passage = r.passages.len();
-            r.passages.push(Passage {
-                span,
-                anchor: ["n", itoa::Buffer::new().format(passage + 1)].concat(),
-                text: body.text(span).to_owned(),
-                shape: PassageShape::NameLink(hit.person),
-            });
-            mentions.push(ResolvedMention {
-                passage,
-                person: hit.person,
-                form: Some(hit.form),
-                role: None,
-            });
-        }
+    for (span, hit) in name_hits {
+        let passage = r.passages.len();
+        r.passages.push(Passage {
+            span,
+            anchor: ["n", itoa::Buffer::new().format(passage + 1)].concat(),
+            text: body.text(span).to_owned(),
+            shape: PassageShape::NameLink(hit.person),
+        });
+        mentions.push(ResolvedMention {
+            passage,
+            person: hit.person,
+            form: Some(hit.form),
+            role: None,
+        });
     }
 
     let lang = article
