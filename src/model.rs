@@ -516,6 +516,9 @@ impl Rating {
 /// Everything the loader read, before any reference is checked.
 #[derive(Debug)]
 pub struct Input {
+    /// The dossier's folder: later stages read an article's Markdown again
+    /// from here when a diagnostic points into it (see `resolve_article`).
+    pub root: PathBuf,
     pub config: Config,
     pub articles: Vec<Article>,
     /// People with the file each came from.

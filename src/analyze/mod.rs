@@ -12,6 +12,7 @@ pub mod rules;
 pub mod suggest;
 
 use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
 
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
@@ -264,7 +265,12 @@ fn flag_diagnostic(
     let mut d = make(flag.rule, flag.message.clone());
     if let Some(first) = flag.passages.first() {
         let article = &dossier.articles[first.article];
-        d = at_passage(d, article, article.passage(first.passage).span);
+        d = at_passage(
+            d,
+            &dossier.root,
+            article,
+            article.passage(first.passage).span,
+        );
     }
     d.with_hint(format!(
         "set `checks: {{{}: flag}}` in config.yaml to show it in the site without failing the build",
@@ -275,11 +281,19 @@ fn flag_diagnostic(
 /// Points `d` at `span` of `article`'s Markdown file: its line, the column
 /// where the passage's text starts on that line (1 when it does not start
 /// there, e.g. when Markdown syntax sits inside it), and its width.
-pub(crate) fn at_passage(d: Diagnostic, article: &ResolvedArticle, span: TextSpan) -> Diagnostic {
+///
+/// The file is read again from `root`: a resolved article keeps no Markdown.
+/// If it cannot be read (it changed or went since), the diagnostic still
+/// names the line, without showing it.
+pub(crate) fn at_passage(
+    d: Diagnostic,
+    root: &Path,
+    article: &ResolvedArticle,
+    span: TextSpan,
+) -> Diagnostic {
     let text = article.body.text(span);
-    let offset = article.article.body_line_offset;
-    let line = article.body.line_of(span) + offset;
-    let source = format!("{}{}", "\n".repeat(offset), article.article.body);
+    let line = article.body.line_of(span) + article.article.body_line_offset;
+    let source = std::fs::read_to_string(root.join(&article.article.path)).unwrap_or_default();
     let source_line = source.lines().nth(line - 1).unwrap_or_default();
     let column = source_line
         .find(text)

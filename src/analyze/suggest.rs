@@ -750,7 +750,7 @@ fn unknown_names(dossier: &Dossier, known: &Known<'_>, corpus: &Corpus) -> Vec<D
                 person.person.name.trim(),
                 person.file.display()
             ));
-            super::at_passage(d, &dossier.articles[article_ix], span)
+            super::at_passage(d, &dossier.root, &dossier.articles[article_ix], span)
         })
         .collect()
 }

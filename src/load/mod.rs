@@ -56,6 +56,7 @@ pub fn load(root: &Path) -> (Option<Input>, Vec<Diagnostic>) {
     );
     diagnostics.append(&mut found);
     let input = config.map(|config| Input {
+        root: root.to_owned(),
         config,
         articles,
         people,

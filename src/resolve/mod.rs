@@ -33,6 +33,8 @@ pub type ClaimIx = usize;
 
 /// The whole dossier with every reference checked and every passage anchored.
 pub struct Dossier {
+    /// The dossier's folder (see [`crate::model::Input::root`]).
+    pub root: PathBuf,
     pub config: Config,
     pub articles: Vec<ResolvedArticle>,
     pub people: Vec<PersonEntry>,
@@ -164,15 +166,12 @@ pub struct Outlet {
 }
 
 impl Dossier {
-    /// Frees what only diagnostics point into: each article's Markdown and
-    /// the YAML sources (the sidecars go once their article is resolved).
-    /// Rendering needs none of it, and the memory freed takes its
+    /// Frees what only diagnostics point into: the YAML sources of people
+    /// and claims (an article's Markdown and sidecar go once it is
+    /// resolved). Rendering needs none of it, and the memory freed takes its
     /// allocations instead of pages fresh from the system, which cost a large
     /// build real time. Diagnostics made afterwards cannot show a source line.
     pub fn release_sources(&mut self) {
-        for a in &mut self.articles {
-            a.article.body = String::new();
-        }
         self.sources = HashMap::new();
     }
 
@@ -242,6 +241,7 @@ pub fn resolve(input: Input) -> (Dossier, Vec<Diagnostic>) {
     diagnostics.extend(found.into_iter().flatten());
     let index = build_index(&articles, people.len(), claims.len());
     let dossier = Dossier {
+        root: input.root,
         config: input.config,
         articles,
         people,

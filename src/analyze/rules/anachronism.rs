@@ -132,7 +132,7 @@ fn held_text(periods: &[&Role], it: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::rules::testing::{expect, passages, TestDossier};
+    use crate::analyze::rules::testing::{expect, passages, BuiltDossier, TestDossier};
 
     const PEOPLE: &str = "
 - id: joe-biden
@@ -156,7 +156,7 @@ mod tests {
       from: 2025-01-20
 ";
 
-    fn dossier(date: &str, body: &str, sidecar: &str) -> Dossier {
+    fn dossier(date: &str, body: &str, sidecar: &str) -> BuiltDossier {
         TestDossier::new()
             .people(PEOPLE)
             .article("a", "Albawaba", date, body, sidecar)

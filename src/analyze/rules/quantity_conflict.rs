@@ -131,7 +131,7 @@ fn message(dossier: &Dossier, claim: ClaimIx, values: &[&Value]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::rules::testing::{expect, passages, TestDossier};
+    use crate::analyze::rules::testing::{expect, passages, BuiltDossier, TestDossier};
 
     const CLAIMS: &str = "
 - id: war-duration
@@ -143,7 +143,7 @@ mod tests {
   tolerance: 5
 ";
 
-    fn dossier(articles: &[(&str, &str, &str, &str)]) -> Dossier {
+    fn dossier(articles: &[(&str, &str, &str, &str)]) -> BuiltDossier {
         let mut d = TestDossier::new().claims(CLAIMS);
         for (slug, outlet, body, sidecar) in articles {
             d = d.article(slug, outlet, "2025-05-21", body, sidecar);

@@ -181,7 +181,7 @@ fn message(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::rules::testing::{expect, passages, TestDossier};
+    use crate::analyze::rules::testing::{expect, passages, BuiltDossier, TestDossier};
 
     const PEOPLE: &str = "
 - id: dennis-ross
@@ -194,7 +194,7 @@ mod tests {
         format!("quotes:\n  - quote: \"{text}\"\n    speaker: {speaker}\n")
     }
 
-    fn two(a: &str, b: &str) -> Dossier {
+    fn two(a: &str, b: &str) -> BuiltDossier {
         TestDossier::new()
             .people(PEOPLE)
             .article(

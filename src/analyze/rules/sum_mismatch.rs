@@ -96,7 +96,7 @@ fn asserted(article: &ResolvedArticle, claim: ClaimIx) -> Option<(QuantityValue,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::rules::testing::{expect, passages, TestDossier};
+    use crate::analyze::rules::testing::{expect, passages, BuiltDossier, TestDossier};
 
     const CLAIMS: &str = "
 - id: held
@@ -131,7 +131,7 @@ mod tests {
         s
     }
 
-    fn dossier(claims: &str, sidecar: &str) -> Dossier {
+    fn dossier(claims: &str, sidecar: &str) -> BuiltDossier {
         TestDossier::new()
             .claims(claims)
             .article("ua", "112.ua", "2025-03-05", BODY, sidecar)

@@ -49,7 +49,7 @@ impl TestDossier {
 
     /// Loads and resolves the dossier; panics on any error, so a test never
     /// passes on a dossier that did not resolve as written.
-    pub fn build(&self) -> Dossier {
+    pub fn build(&self) -> BuiltDossier {
         let dir = tempfile::tempdir().expect("temporary folder");
         for (path, text) in &self.files {
             let path = dir.path().join(path);
@@ -70,7 +70,22 @@ impl TestDossier {
             "the test dossier has errors:\n{}",
             errors.join("\n")
         );
-        dossier
+        BuiltDossier { dossier, _dir: dir }
+    }
+}
+
+/// A test dossier and its folder, kept as long as the dossier: diagnostics
+/// read an article's lines again from its file.
+pub struct BuiltDossier {
+    dossier: Dossier,
+    _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for BuiltDossier {
+    type Target = Dossier;
+
+    fn deref(&self) -> &Dossier {
+        &self.dossier
     }
 }
 

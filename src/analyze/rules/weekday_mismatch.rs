@@ -89,9 +89,9 @@ fn weekday_name(day: Weekday) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::rules::testing::{expect, passages, TestDossier};
+    use crate::analyze::rules::testing::{expect, passages, BuiltDossier, TestDossier};
 
-    fn dossier(body: &str, quote: &str, date: &str) -> Dossier {
+    fn dossier(body: &str, quote: &str, date: &str) -> BuiltDossier {
         TestDossier::new()
             .claims("- id: photo\n  kind: date\n")
             .article(
