@@ -107,6 +107,7 @@ pub struct Article {
     /// Path of the `.md` file relative to the dossier root, for diagnostics.
     pub path: PathBuf,
     pub front: FrontMatter,
+    /// The Markdown; emptied once the article is resolved.
     pub body: String,
     /// Number of source lines before the body (front matter and its fences), so
     /// body line N is file line N + body_line_offset.
