@@ -283,8 +283,8 @@ fn flag_diagnostic(
 /// there, e.g. when Markdown syntax sits inside it), and its width.
 ///
 /// The file is read again from `root`: a resolved article keeps no Markdown.
-/// If it cannot be read (it changed or went since), the diagnostic still
-/// names the line, without showing it.
+/// If it went since, the diagnostic still names the line, without showing
+/// it; if it changed since, it shows the line as the file has it now.
 pub(crate) fn at_passage(
     d: Diagnostic,
     root: &Path,
