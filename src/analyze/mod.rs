@@ -319,7 +319,7 @@ fn base_id(dossier: &Dossier, rule: &str, finding: &Finding) -> String {
         let article = &dossier.articles[p.article];
         keys.entry(article.slug())
             .or_default()
-            .push(article.passage(p.passage).text.as_str());
+            .push(article.passage_text(p.passage));
     }
     for (slug, mut texts) in keys {
         texts.sort_unstable();

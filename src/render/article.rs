@@ -185,12 +185,12 @@ pub fn article_page<'a>(
             kind: p.kind,
             label: p.label,
             html: tera::Value::safe_string(&p.html),
-            text: &passage.text,
+            text: a.body.text(passage.span),
             // Entries of one passage are numbered in a row: the next ones
             // reuse the first one's link.
             original: match annotations.last() {
                 Some(prev) if prev.passage == passage.anchor => prev.original.clone(),
-                _ => original.map(|u| text_fragment_url(u, &passage.text)),
+                _ => original.map(|u| text_fragment_url(u, a.body.text(passage.span))),
             },
         });
     }

@@ -126,7 +126,7 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis, out: impl Write) -> 
                         let passage = article.passage(m.passage);
                         MentionJson {
                             article: article.slug(),
-                            text: &passage.text,
+                            text: article.body.text(passage.span),
                             anchor: &passage.anchor,
                             form: m.form,
                             role: m.role.map(|r| entry.person.roles[r].title.as_str()),
@@ -140,7 +140,7 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis, out: impl Write) -> 
                         let passage = article.passage(article.quotes[at.entry].passage);
                         PassageJson {
                             article: article.slug(),
-                            quote: &passage.text,
+                            quote: article.body.text(passage.span),
                             anchor: &passage.anchor,
                         }
                     })
@@ -172,7 +172,7 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis, out: impl Write) -> 
                         let passage = article.passage(a.passage);
                         AssertionJson {
                             article: article.slug(),
-                            quote: &passage.text,
+                            quote: article.body.text(passage.span),
                             stance: a.stance.as_str(),
                             value: a.value,
                             date: a.date.map(|d| d.to_string()),
@@ -207,7 +207,7 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis, out: impl Write) -> 
                     let passage = article.passage(p.passage);
                     PassageJson {
                         article: article.slug(),
-                        quote: &passage.text,
+                        quote: article.body.text(passage.span),
                         anchor: &passage.anchor,
                     }
                 })

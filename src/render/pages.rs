@@ -95,7 +95,9 @@ pub fn person_page<'a>(
                 NameForm::Alias => 1,
                 NameForm::Variant => 2,
             };
-            *spellings.entry((passage.text.as_str(), order)).or_default() += 1;
+            *spellings
+                .entry((article.body.text(passage.span), order))
+                .or_default() += 1;
         }
         if mentions.len() < MAX_SNIPPETS {
             let (before, text, after) = article.body.context(passage.span, 70);
@@ -119,7 +121,7 @@ pub fn person_page<'a>(
                 href: [&article_href(dossier, at.article), "#", &passage.anchor].concat(),
                 outlet: article.article.front.outlet.clone(),
                 published: article.article.front.published.to_string(),
-                text: passage.text.clone(),
+                text: article.body.text(passage.span).to_owned(),
             }
         })
         .collect();
@@ -258,7 +260,7 @@ pub fn claim_page<'a>(
                 }),
                 date: a.date.map(|d| d.to_string()),
                 date_written: a.date_written.clone(),
-                text: passage.text.clone(),
+                text: article.body.text(passage.span).to_owned(),
             }
         })
         .collect();

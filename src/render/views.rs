@@ -174,7 +174,7 @@ fn flag_view<'a>(dossier: &'a Dossier, flag: &'a Flag) -> FlagView<'a> {
                 href: [&article_href(dossier, p.article), "#", &passage.anchor].concat(),
                 outlet: &article.article.front.outlet,
                 published: article.article.front.published.to_string(),
-                text: &passage.text,
+                text: article.body.text(passage.span),
             }
         })
         .collect();

@@ -199,7 +199,6 @@ pub(super) fn resolve_article(
         r.passages.push(Passage {
             span,
             anchor: ["n", itoa::Buffer::new().format(passage + 1)].concat(),
-            text: body.text(span).to_owned(),
             shape: PassageShape::NameLink(hit.person),
         });
         mentions.push(ResolvedMention {
@@ -264,7 +263,6 @@ impl ArticleResolver<'_> {
                 self.passages.push(Passage {
                     span,
                     anchor: ["p", itoa::Buffer::new().format(ix + 1)].concat(),
-                    text: self.body.text(span).to_owned(),
                     shape: PassageShape::Mark,
                 });
                 ix

@@ -87,8 +87,6 @@ pub struct ResolvedArticle {
 pub struct Passage {
     pub span: TextSpan,
     pub anchor: String,
-    /// The passage's text exactly as the article has it.
-    pub text: String,
     /// How the passage is shown: a highlight, or a link to a person's page.
     pub shape: PassageShape,
 }
@@ -191,6 +189,12 @@ impl ResolvedArticle {
 
     pub fn passage(&self, ix: PassageIx) -> &Passage {
         &self.passages[ix]
+    }
+
+    /// A passage's text exactly as the article has it (read from the body:
+    /// a passage keeps only its span).
+    pub fn passage_text(&self, ix: PassageIx) -> &str {
+        self.body.text(self.passages[ix].span)
     }
 }
 

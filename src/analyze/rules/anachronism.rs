@@ -66,12 +66,18 @@ fn says_former(article: &ResolvedArticle, m: &ResolvedMention) -> bool {
         .rev()
         .take(2)
         .collect();
-    passage.text.split_whitespace().chain(before).any(|word| {
-        let word = word
-            .trim_start_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase();
-        word.trim_end_matches(|c: char| !c.is_alphanumeric()) == "former" || word.starts_with("ex-")
-    })
+    article
+        .body
+        .text(passage.span)
+        .split_whitespace()
+        .chain(before)
+        .any(|word| {
+            let word = word
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            word.trim_end_matches(|c: char| !c.is_alphanumeric()) == "former"
+                || word.starts_with("ex-")
+        })
 }
 
 /// "Albawaba (11 May 2025) refers to Joe Biden as President of the United

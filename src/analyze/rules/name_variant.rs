@@ -18,7 +18,7 @@ pub fn check(dossier: &Dossier) -> Vec<Finding> {
         let mut uses: BTreeMap<PersonIx, (Vec<&str>, Vec<FlagPassage>)> = BTreeMap::new();
         for m in &article.mentions {
             if m.form == Some(NameForm::Variant) {
-                let text = article.passage(m.passage).text.as_str();
+                let text = article.passage_text(m.passage);
                 let (spellings, passages) = uses.entry(m.person).or_default();
                 if !spellings.contains(&text) {
                     spellings.push(text);
@@ -65,9 +65,7 @@ fn usual_form(dossier: &Dossier, person: PersonIx) -> Option<Usual<'_>> {
         if !matches!(m.form, Some(NameForm::Name | NameForm::Alias)) {
             continue;
         }
-        let used = by_form
-            .entry(article.passage(m.passage).text.as_str())
-            .or_default();
+        let used = by_form.entry(article.passage_text(m.passage)).or_default();
         if !used.articles.insert(at.article) {
             continue;
         }

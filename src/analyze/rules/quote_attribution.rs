@@ -20,7 +20,7 @@ pub fn check(dossier: &Dossier) -> Vec<Finding> {
     let mut buckets: HashMap<String, Vec<(PersonIx, FlagPassage)>> = HashMap::new();
     for (article_ix, article) in dossier.articles.iter().enumerate() {
         for q in &article.quotes {
-            let (key, words) = key_of(&article.passage(q.passage).text);
+            let (key, words) = key_of(article.passage_text(q.passage));
             if words >= MIN_WORDS {
                 buckets.entry(key).or_default().push((
                     q.speaker,

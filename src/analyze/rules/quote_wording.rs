@@ -55,7 +55,7 @@ fn check_speaker(dossier: &Dossier, speaker: PersonIx) -> Vec<Finding> {
     for at in quotes {
         let article = &dossier.articles[at.article];
         let passage = article.quotes[at.entry].passage;
-        let text = &article.passage(passage).text;
+        let text = article.passage_text(passage);
         let (key, count) = key_of(text);
         if count == 0 || count > MAX_WORDS {
             continue;

@@ -96,7 +96,7 @@ pub fn passages(dossier: &Dossier, finding: &Finding) -> Vec<(String, String)> {
         .iter()
         .map(|p| {
             let a = &dossier.articles[p.article];
-            (a.slug().to_owned(), a.passage(p.passage).text.clone())
+            (a.slug().to_owned(), a.passage_text(p.passage).to_owned())
         })
         .collect();
     out.sort();

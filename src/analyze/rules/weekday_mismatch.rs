@@ -21,7 +21,7 @@ pub fn check(dossier: &Dossier) -> Vec<Finding> {
             let Ok(date) = NaiveDate::parse_from_str(written.trim(), "%Y-%m-%d") else {
                 continue;
             };
-            let text = &article.passage(a.passage).text;
+            let text = article.passage_text(a.passage);
             let named = weekdays_in(text);
             if named.is_empty() || named.contains(&date.weekday()) {
                 continue;
