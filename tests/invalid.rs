@@ -583,6 +583,37 @@ fn template_error_at_render_time_names_template_and_line() {
     assert!(!out.path().join("public").exists());
 }
 
+/// A site-wide page is streamed into its file, not rendered into a buffer:
+/// its template's error is reported the same way, and the previous site
+/// stays in place.
+#[test]
+fn template_error_in_a_streamed_page_names_template_and_line() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    std::fs::create_dir(&public).unwrap();
+    std::fs::write(public.join("index.html"), "previous site").unwrap();
+    let built = dossier::build(&dossier::BuildOptions {
+        root: fixture("template-render-streamed"),
+        output: public.clone(),
+        on_page: None,
+    });
+    assert!(built.summary.is_none());
+    assert_eq!(built.diagnostics.len(), 1, "{}", render(&built.diagnostics));
+    assert_at(
+        &built.diagnostics[0],
+        "template",
+        "themes/broken/templates/timeline.html",
+        4,
+        0,
+        "is defined",
+    );
+    assert_eq!(
+        std::fs::read_to_string(public.join("index.html")).unwrap(),
+        "previous site"
+    );
+    assert!(!public.join("timeline.html").exists());
+}
+
 #[test]
 fn broken_entries_are_each_reported_and_the_rest_still_checked() {
     let found = check("broken-entries");
