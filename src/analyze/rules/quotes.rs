@@ -67,16 +67,28 @@ pub fn key_of(text: &str) -> (String, usize) {
 fn each_word(text: &str, mut each: impl FnMut(usize, &str)) {
     let mut key = String::new();
     let mut start = 0;
+    // Letters and digits, ASCII (most of them) without Unicode's tables.
+    let alphanumeric = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        }
+    };
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        if c.is_alphanumeric() {
+        if alphanumeric(c) {
             if key.is_empty() {
                 start = i;
             }
-            key.extend(c.to_lowercase());
+            if c.is_ascii() {
+                key.push(c.to_ascii_lowercase());
+            } else {
+                key.extend(c.to_lowercase());
+            }
         } else if c == '\''
             && !key.is_empty()
-            && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric())
+            && chars.peek().is_some_and(|&(_, n)| alphanumeric(n))
         {
             // An apostrophe within a word: "couldn't", "Israel's".
         } else if !key.is_empty() {
