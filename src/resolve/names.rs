@@ -210,8 +210,9 @@ impl NameMatcher {
         let mut hits = Vec::new();
         let bytes = text.as_bytes();
         let mut start = 0;
-        while start < bytes.len() {
-            if !self.first_bytes.start(&bytes[start..]) || !word_starts_at(text, start) {
+        while let Some(at) = self.first_bytes.next_start(bytes, start) {
+            start = at;
+            if !word_starts_at(text, start) {
                 start += 1;
                 continue;
             }
@@ -270,10 +271,24 @@ impl FirstBytes {
         }
     }
 
-    /// Whether some spelling may start at the start of `text` (non-empty).
-    fn start(&self, text: &[u8]) -> bool {
-        let pair = usize::from(text[0]) << 8 | usize::from(text.get(1).copied().unwrap_or(0));
+    /// Whether some spelling may start with `first`, then `second` (0 at
+    /// the end of the text).
+    fn has(&self, first: u8, second: u8) -> bool {
+        let pair = usize::from(first) << 8 | usize::from(second);
         self.0[pair / 64] & (1 << (pair % 64)) != 0
+    }
+
+    /// The first place at or after `from` where some spelling may start.
+    /// One tight loop over pairs of bytes: most bytes are passed over here.
+    fn next_start(&self, bytes: &[u8], from: usize) -> Option<usize> {
+        let tail = bytes.get(from..)?;
+        match tail.windows(2).position(|pair| self.has(pair[0], pair[1])) {
+            Some(i) => Some(from + i),
+            None => tail
+                .last()
+                .is_some_and(|&last| self.has(last, 0))
+                .then(|| bytes.len() - 1),
+        }
     }
 }
 
