@@ -105,7 +105,7 @@ fn with_level(mut d: Diagnostic, level: CheckLevel) -> Diagnostic {
 // ------------------------------------------------------------------ words
 
 /// A word of an article's text.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Word<'a> {
     /// Without a possessive "'s".
     text: &'a str,
@@ -123,7 +123,8 @@ struct Word<'a> {
 
 /// The words of `text`: letters and digits, with hyphens and apostrophes
 /// inside a word kept ("Dekel-Chen", "al-Hayya", "O'Brien"). Reads bytes,
-/// decoding only non-ASCII characters: this runs over every article.
+/// decoding only non-ASCII characters, and looks at each byte once: this
+/// runs over every article.
 fn words(text: &str) -> Vec<Word<'_>> {
     let bytes = text.as_bytes();
     // The character at byte `i` (on a boundary) and its length.
@@ -145,19 +146,32 @@ fn words(text: &str) -> Vec<Word<'_>> {
     };
     // About one word per six bytes of prose.
     let mut out: Vec<Word<'_>> = Vec::with_capacity(text.len() / 6);
-    let mut last_end = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        // ASCII letters and digits, the bulk of the text, skip the decoding.
-        if ASCII_CLASS[usize::from(bytes[i])] == OTHER {
-            let (c, len) = char_at(i);
-            if !is_word_char(c) {
+    loop {
+        // The gap up to the next word, judged on the way: white space only
+        // (the word is joined to the one before), or the end of a sentence.
+        let (mut spaces_only, mut sentence_end) = (true, false);
+        let start = loop {
+            let Some(&b) = bytes.get(i) else {
+                return out;
+            };
+            if b.is_ascii() {
+                if ASCII_CLASS[usize::from(b)] != OTHER {
+                    break i;
+                }
+                spaces_only &= (b as char).is_whitespace();
+                sentence_end |= matches!(b, b'.' | b'!' | b'?' | b':' | b';');
+                i += 1;
+            } else {
+                let (c, len) = char_at(i);
+                if c.is_alphanumeric() {
+                    break i;
+                }
+                spaces_only &= c.is_whitespace();
                 i += len;
-                continue;
             }
-        }
-        let start = i;
-        let mut end = i;
+        };
+        let mut end = start;
         // What `is_name_word` needs of an ASCII word, gathered on the way:
         // the classes of its letters and digits, and whether it is ASCII.
         let (mut classes, mut ascii) = (0u8, true);
@@ -165,8 +179,13 @@ fn words(text: &str) -> Vec<Word<'_>> {
             let (run, run_classes) = ascii_run(&bytes[end..]);
             end += run;
             classes |= run_classes;
-            if end == bytes.len() {
-                break;
+            // After a run of ASCII letters and digits, only a non-ASCII
+            // letter, or a hyphen or apostrophe with a letter after it,
+            // goes on with the word.
+            match bytes.get(end) {
+                None => break,
+                Some(&b) if b.is_ascii() && b != b'-' && b != b'\'' => break,
+                Some(_) => {}
             }
             let (c, len) = char_at(end);
             let inner = matches!(c, '-' | '\'' | '’')
@@ -178,43 +197,37 @@ fn words(text: &str) -> Vec<Word<'_>> {
             ascii &= c.is_ascii();
             end += len;
         }
-        let (lower, digit) = (classes & LOWER != 0, classes & DIGIT != 0);
-        let mut word = &text[start..end];
+        // A possessive "'s" is cut off; a plural's "s'" stays.
+        const CURLY: &[u8] = "’".as_bytes();
+        let mut cut = 0;
         let mut possessive = false;
-        if let Some(stem) = word.strip_suffix(['s', 'S']) {
-            if let Some(stem) = stem.strip_suffix(['\'', '’']) {
-                word = stem;
-                possessive = true;
-            } else if text[end..].starts_with(['\'', '’']) {
-                possessive = true; // "the Netanyahus' house"
+        if let [stem @ .., b's' | b'S'] = &bytes[start..end] {
+            if stem.ends_with(b"'") {
+                (cut, possessive) = (2, true);
+            } else if stem.ends_with(CURLY) {
+                (cut, possessive) = (1 + CURLY.len(), true);
+            } else {
+                possessive = bytes[end..].starts_with(b"'") || bytes[end..].starts_with(CURLY);
             }
         }
-        let gap = &bytes[last_end..start];
-        let prev_possessive = out.last().is_some_and(|w| w.possessive);
+        let word = &text[start..end - cut];
         let name = if ascii && !possessive {
-            ascii_name_word(word.as_bytes(), lower, digit)
+            ascii_name_word(word.as_bytes(), classes & LOWER != 0, classes & DIGIT != 0)
         } else {
             is_name_word(word)
         };
+        let previous = out.last().map(|w| w.possessive);
         out.push(Word {
             text: word,
             start,
-            end: start + word.len(),
+            end: end - cut,
             possessive,
-            joined: !out.is_empty()
-                && !prev_possessive
-                && (gap.iter().all(u8::is_ascii_whitespace)
-                    || text[last_end..start].chars().all(char::is_whitespace)),
-            sentence_start: out.is_empty()
-                || gap
-                    .iter()
-                    .any(|b| matches!(b, b'.' | b'!' | b'?' | b':' | b';')),
+            joined: previous == Some(false) && spaces_only,
+            sentence_start: previous.is_none() || sentence_end,
             name,
         });
-        last_end = end;
         i = end;
     }
-    out
 }
 
 /// The length of the run of ASCII letters and digits that `bytes` starts
@@ -1011,6 +1024,64 @@ mod tests {
                 ("Özdemir", true)
             ]
         );
+    }
+
+    /// `words` as its definition reads, a character at a time.
+    fn words_plainly(text: &str) -> Vec<Word<'_>> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let at = |k: usize| chars.get(k).map_or(text.len(), |&(i, _)| i);
+        let mut out: Vec<Word<'_>> = Vec::new();
+        let (mut k, mut last_end) = (0, 0);
+        while k < chars.len() {
+            if !chars[k].1.is_alphanumeric() {
+                k += 1;
+                continue;
+            }
+            let mut j = k + 1;
+            while chars.get(j).is_some_and(|&(_, c)| {
+                c.is_alphanumeric()
+                    || (matches!(c, '-' | '\'' | '’')
+                        && chars.get(j + 1).is_some_and(|&(_, n)| n.is_alphanumeric()))
+            }) {
+                j += 1;
+            }
+            let (start, end) = (at(k), at(j));
+            let whole = &text[start..end];
+            let (word, possessive) = match whole.strip_suffix(['s', 'S']) {
+                Some(stem) => match stem.strip_suffix(['\'', '’']) {
+                    Some(stem) => (stem, true),
+                    None => (whole, text[end..].starts_with(['\'', '’'])),
+                },
+                None => (whole, false),
+            };
+            let gap = &text[last_end..start];
+            out.push(Word {
+                text: word,
+                start,
+                end: start + word.len(),
+                possessive,
+                joined: out.last().is_some_and(|w| !w.possessive)
+                    && gap.chars().all(char::is_whitespace),
+                sentence_start: out.is_empty() || gap.contains(['.', '!', '?', ':', ';']),
+                name: is_name_word(word),
+            });
+            (k, last_end) = (j, end);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_are_what_their_definition_gives(
+            pieces in proptest::collection::vec(proptest::sample::select(&[
+                "Trump", "envoy", "s", "S", "'", "’", "-", "al", "Hayya", "NATO", "F16", "2024",
+                " ", "  ", "\n", "\t", "\u{b}", "\u{a0}", "\u{2003}", ".", ",", ":", "?", "(",
+                "“", "”", "é", "Özdemir", "日本", "_", "x", "abcdefghij", "O", "Brien",
+            ][..]), 0..40),
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(words(&text), words_plainly(&text));
+        }
     }
 
     #[test]
