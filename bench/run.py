@@ -561,12 +561,18 @@ def main():
             print(line)
     else:
         print("build cost ratio: n/a (give two sizes, e.g. --sizes 1000,10000)")
+    # Issue #6 sets this target at 10,000 articles (the largest size); at
+    # smaller sizes the ratio is shown, not judged.
     for n in sizes:
         c, b = by[("dossier", "check", n)], by[("dossier", "build", n)]
         ratio = c.median() / b.median()
-        results.append(ratio <= 0.40)
-        print(f"check / build, N={n:,}: {ratio:.2f} wall, {c.cpu() / b.cpu():.2f} CPU "
-              f"(target <= 0.40)  {verdict(ratio <= 0.40)}")
+        line = f"check / build, N={n:,}: {ratio:.2f} wall, {c.cpu() / b.cpu():.2f} CPU "
+        if n == hi:
+            results.append(ratio <= 0.40)
+            line += f"(target <= 0.40)  {verdict(ratio <= 0.40)}"
+        else:
+            line += "(the target is set at the largest size)"
+        print(line)
     for n in sizes:
         peak = max(max(by[("dossier", k, n)].rss) for k in ("build", "rebuild", "check"))
         results.append(peak <= GIB)
