@@ -7,6 +7,9 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+use rayon::prelude::*;
+
 use super::outlets_verb;
 use super::quotes::key_of;
 use crate::analyze::{Finding, FlagPassage};
@@ -16,21 +19,29 @@ use crate::resolve::{ArticleIx, Dossier, PersonIx};
 pub const MIN_WORDS: usize = 6;
 
 pub fn check(dossier: &Dossier) -> Vec<Finding> {
-    // Normalised words -> (speaker, passage), in article order.
-    let mut buckets: HashMap<String, Vec<(PersonIx, FlagPassage)>> = HashMap::new();
-    for (article_ix, article) in dossier.articles.iter().enumerate() {
-        for q in &article.quotes {
-            let (key, words) = key_of(article.passage_text(q.passage));
-            if words >= MIN_WORDS {
-                buckets.entry(key).or_default().push((
-                    q.speaker,
-                    FlagPassage {
+    // The quotes' keys, worked out side by side (the keys are most of the
+    // work), then bucketed: normalised words -> (speaker, passage), in
+    // article order.
+    let keyed: Vec<Vec<(String, PersonIx, FlagPassage)>> = (0..dossier.articles.len())
+        .into_par_iter()
+        .with_max_len(crate::PIECE)
+        .map(|article_ix| {
+            let article = &dossier.articles[article_ix];
+            (article.quotes.iter())
+                .filter_map(|q| {
+                    let (key, words) = key_of(article.passage_text(q.passage));
+                    let passage = FlagPassage {
                         article: article_ix,
                         passage: q.passage,
-                    },
-                ));
-            }
-        }
+                    };
+                    (words >= MIN_WORDS).then_some((key, q.speaker, passage))
+                })
+                .collect()
+        })
+        .collect();
+    let mut buckets: HashMap<String, Vec<(PersonIx, FlagPassage)>, FixedState> = HashMap::default();
+    for (key, speaker, passage) in keyed.into_iter().flatten() {
+        buckets.entry(key).or_default().push((speaker, passage));
     }
     let mut findings = Vec::new();
     for said in buckets.into_values() {
