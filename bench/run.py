@@ -22,7 +22,8 @@ What it does:
 3. Generates each corpus with ../shared/bench/gen_corpus.py (dossier + the same
    article bodies as plain Hugo and mdBook sites), cached in the workdir by size
    and seed and regenerated when gen_corpus.py, the seeds or --regenerate say so.
-4. Times, interleaved within each repetition so that load changes hit every tool:
+4. Times, in rounds that each run every size (1,000 three times, 10,000 once),
+   interleaved within each repetition so that load changes hit every tool and size:
    dossier build into an empty output ("build"), Hugo into an empty output,
    mdBook (1,000 only unless --with-slow), dossier build over its existing output
    ("rebuild": the staging folder is swapped in and the old site removed), Hugo
@@ -419,8 +420,16 @@ def main():
     out = workdir / "out"
     rows = []
     load_before = os.getloadavg()
-    for n in sizes:
+    # Each size's runs, spread over the whole measurement: every round runs
+    # every size (1,000 three times, 10,000 once), so that a change in the
+    # machine's load between the start and the end of the measurement hits
+    # both sizes alike, not the 1k -> 10k ratio.
+    rounds = args.runs
+
+    def size(n):
+        """The runs of size `n`: one repetition (by number), and the clean-up."""
         droot, plain = corpora[n]
+        reps = runs_of[n]
         o = out / f"n{n}"
         d_out, h_out, m_out = o / "dossier" / "public", o / "hugo", o / "mdbook"
         r_build = Row("dossier", dossier_v, "build", n)
@@ -438,9 +447,9 @@ def main():
             r_md.note = "not run: mdbook not found and `cargo install mdbook` failed"
         elif n > 1000 and not args.with_slow:
             r_md.note = MDBOOK_SLOW_NOTE
-        rows += [r_build, r_rebuild, r_check]
+        rows.extend([r_build, r_rebuild, r_check])
         if not args.no_peers:
-            rows += [r_hugo, r_hugo_re, r_md]
+            rows.extend([r_hugo, r_hugo_re, r_md])
         hugo_cmd = [hugo, "--quiet", "--source", str(plain / "hugo"), "--destination", str(h_out),
                     "--cacheDir", str(workdir / "hugo-cache")]
         d_cmd = [str(dossier), "build", "--verbose", "--root", str(droot), "--output", str(d_out)]
@@ -470,12 +479,7 @@ def main():
                 text = lf.read_text(errors="replace")
                 row.stages.append(re.findall(r"^  (\S+) +([\d.]+) s$", text, re.M))
 
-        # Builds below the largest size take about a second: more runs cost
-        # little and steady the medians the 1k -> 10k and check/build ratios
-        # are taken from. mdBook, at seconds a run, keeps --runs.
-        reps = args.runs if n == max(sizes) else SMALL_RUNS_FACTOR * args.runs
-        log(f"== timing N={n:,} ({reps} runs, interleaved)")
-        for rep in range(reps):
+        def one_rep(rep):
             run(r_build, d_cmd, rep, fresh=d_out.parent, fatal=True)
             if rep == 0:
                 r_build.pages, r_build.bytes, r_build.alloc = tree_stats(d_out)
@@ -485,7 +489,7 @@ def main():
                 run(r_hugo, hugo_cmd, rep, fresh=h_out)
                 if rep == 0 and not r_hugo.note:
                     r_hugo.pages, r_hugo.bytes, r_hugo.alloc = tree_stats(h_out)
-            if not r_md.note and rep < args.runs:
+            if not r_md.note and rep % (reps // rounds) == 0:
                 run(r_md, md_cmd, rep, fresh=m_out)
                 if rep == 0 and not r_md.note:
                     r_md.pages, r_md.bytes, r_md.alloc = tree_stats(m_out)
@@ -500,8 +504,26 @@ def main():
                     r_hugo_re.pages, r_hugo_re.bytes, _ = tree_stats(h_out)
             run(r_check, [str(dossier), "check", "--verbose", "--root", str(droot)], rep,
                 fatal=True)
-        if not r_md.note:
-            rmtree(m_out)  # mdBook's output is large; nothing reads it again
+        def finish():
+            if not r_md.note:
+                rmtree(m_out)  # mdBook's output is large; nothing reads it again
+
+        return one_rep, finish
+
+    # Builds below the largest size take about a second: more runs cost
+    # little and steady the medians the 1k -> 10k and check/build ratios are
+    # taken from. mdBook, at seconds a run, keeps --runs.
+    runs_of = {n: args.runs if n == max(sizes) else SMALL_RUNS_FACTOR * args.runs for n in sizes}
+    sessions = [(n, *size(n)) for n in sizes]
+    log("== timing (" + ", ".join(f"N={n:,}: {runs_of[n]} runs" for n in sizes)
+        + f"; {rounds} rounds, every tool and size in each)")
+    for r in range(rounds):
+        for n, one_rep, _ in sessions:
+            per_round = runs_of[n] // rounds
+            for k in range(per_round):
+                one_rep(r * per_round + k)
+    for _, _, finish in sessions:
+        finish()
     load_after = os.getloadavg()
     t_measured = time.perf_counter()
     if not args.keep_output:
