@@ -3,12 +3,16 @@
 //! either the complete old site or the complete new one, never a mix; what a
 //! killed or failed build left in the staging folder never reaches a site.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
+
+use common::copy_dir;
 
 /// Every file under `dir`: relative path -> contents.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -31,18 +35,6 @@ fn digest(dir: &Path) -> (usize, u64) {
     let mut h = DefaultHasher::new();
     files.hash(&mut h);
     (files.len(), h.finish())
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn build(root: &Path, output: &Path) -> dossier::Built {

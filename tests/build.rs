@@ -453,3 +453,73 @@ fn person_page_shows_the_first_100_mentions_and_counts_all() {
     let json = site.json();
     assert_eq!(json["people"][0]["mentions"].as_array().unwrap().len(), 150);
 }
+
+/// Flags are rendered once for both kinds of pages and the `root` put in
+/// after (see `Renderer::flags`); where that could differ from rendering
+/// each, each is rendered: a flag whose text holds the stand-in for `root`,
+/// and a theme's own `flag.html`, which may do more with `root` than print it.
+#[test]
+fn flags_link_from_both_kinds_of_pages_whatever_their_text_or_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("dossier");
+    common::copy_dir(&fixture("basic"), &root);
+    let sidecar = root.join("content/articles/beta.yaml");
+    let text = std::fs::read_to_string(&sidecar).unwrap().replace(
+        "text: \"The envoy's name is Steve Witkoff.\"",
+        "text: \"The envoy's name is Steve Witkoff.\\x01\"",
+    );
+    std::fs::write(&sidecar, text).unwrap();
+    let declared = |site: &common::Site| {
+        let json = site.json();
+        let flags = json["flags"].as_array().unwrap().clone();
+        let flag = flags.into_iter().find(|f| f["rule"] == "declared").unwrap();
+        flag["id"].as_str().unwrap().to_owned()
+    };
+    let flag_in = |site: &common::Site, page: &str, id: &str| {
+        let doc = site.page(page);
+        let li = doc
+            .select(&sel(&format!("li.flag[id=\"{id}\"]")))
+            .next()
+            .unwrap_or_else(|| panic!("{page} lists flag {id}"));
+        let hrefs: Vec<String> = li
+            .select(&sel("ul.passages a"))
+            .map(|a| a.value().attr("href").unwrap().to_owned())
+            .collect();
+        (common::collapse(&li.text().collect::<String>()), hrefs)
+    };
+
+    let site = build(&root);
+    let id = declared(&site);
+    let (nested_text, nested_hrefs) = flag_in(&site, "articles/beta.html", &id);
+    let (top_text, top_hrefs) = flag_in(&site, "inconsistencies.html", &id);
+    assert!(nested_text.contains("Steve Witkoff.\u{1}"), "{nested_text}");
+    assert!(top_text.contains("Steve Witkoff.\u{1}"), "{top_text}");
+    assert_eq!(nested_hrefs.len(), 1);
+    assert!(nested_hrefs[0].starts_with("../articles/beta.html#"));
+    assert_eq!(top_hrefs, vec![nested_hrefs[0]["../".len()..].to_owned()]);
+    assert!(broken_links(&site.out).is_empty());
+
+    let templates = root.join("themes/mine/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("flag.html"),
+        "<li class=\"flag\" id=\"{{ flag.id }}\">{% if root == \"\" %}at the root{% else %}one folder down{% endif %}\
+         <ul class=\"passages\">{% for p in passages %}<li><a href=\"{{ root }}{{ p.href }}\">{{ p.outlet }}</a></li>{% endfor %}</ul></li>",
+    )
+    .unwrap();
+    let config = root.join("config.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("theme: mine\n");
+    std::fs::write(&config, text).unwrap();
+    let site = build(&root);
+    for flag in site.json()["flags"].as_array().unwrap() {
+        let id = flag["id"].as_str().unwrap();
+        let article = flag["passages"][0]["article"].as_str().unwrap();
+        let (nested_text, nested_hrefs) = flag_in(&site, &format!("articles/{article}.html"), id);
+        let (top_text, top_hrefs) = flag_in(&site, "inconsistencies.html", id);
+        assert!(nested_text.starts_with("one folder down"), "{nested_text}");
+        assert!(top_text.starts_with("at the root"), "{top_text}");
+        assert!(nested_hrefs.iter().all(|h| h.starts_with("../articles/")));
+        assert!(top_hrefs.iter().all(|h| h.starts_with("articles/")));
+    }
+}

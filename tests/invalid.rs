@@ -3,8 +3,12 @@
 //! means something) and the key part of its hint. Plus the command line:
 //! exit codes, `--format json`, `--deny-warnings`, and the human rendering.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use common::copy_dir;
 
 use dossier::diagnostic::{Diagnostic, Severity};
 
@@ -853,18 +857,6 @@ fn missing_config_is_one_error_without_a_location() {
     let o: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
     assert_eq!(o["code"], "missing-config");
     assert!(o["file"].is_null() && o["line"].is_null());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn listing(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {

@@ -8,7 +8,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use common::{build, fixture, sel, Site};
+use common::{build, copy_dir, fixture, sel, Site};
 use scraper::{ElementRef, Html};
 
 /// (rule, article, passage) of every flagged passage.
@@ -334,16 +334,4 @@ fn suggestions_point_at_a_near_spelling_and_list_uncovered_names() {
     assert!(checked.diagnostics[1]
         .message
         .ends_with(": Keir Starmer (2)"));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }

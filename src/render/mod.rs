@@ -105,6 +105,25 @@ thread_local! {
     static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// What [`Renderer::flags`] gives `flag.html` for `root` when it renders a
+/// flag once for both kinds of pages: a control character, which YAML lets
+/// in only by an escape (`"\x01"`). A flag whose text holds it is rendered
+/// twice.
+const ROOT_MARK: char = '\u{1}';
+
+/// Whether a template value, or any string inside it, holds [`ROOT_MARK`].
+fn holds_root_mark(value: &tera::Value) -> bool {
+    if let Some(text) = value.as_str() {
+        text.contains(ROOT_MARK)
+    } else if let Some(items) = value.as_array() {
+        items.iter().any(holds_root_mark)
+    } else if let Some(map) = value.as_map() {
+        map.values().any(holds_root_mark)
+    } else {
+        false
+    }
+}
+
 /// Each flag's HTML, by index, as [`Renderer::flags`] renders it: Tera
 /// values (safe strings) that the contexts of the pages listing a flag share
 /// rather than copy; the inconsistencies page alone lists 30 MB of them at
@@ -203,6 +222,14 @@ impl Renderer<'_> {
     /// flag's full entry on the inconsistencies page) and `top` for pages at
     /// the root (`root` "", every passage). Both renders of a flag share one
     /// template context.
+    ///
+    /// A flag whose passages all fit is rendered once, with [`ROOT_MARK`]
+    /// for `root`, and the two renders are that text with the mark replaced
+    /// by "../" and by "": a template render costs about ten times the
+    /// replacing. Only where that gives what two renders would: `flag.html`
+    /// prints `root` as text and does nothing else with it
+    /// ([`Theme::flag_prints_root_as_text`]), and no text of the flag holds
+    /// the mark.
     fn flags(&self, views: &[FlagView]) -> Result<RenderedFlags, Diagnostic> {
         #[derive(Serialize)]
         struct FlagContext<'a> {
@@ -212,20 +239,23 @@ impl Renderer<'_> {
             more: usize,
         }
         let error = |e: &tera::Error| self.theme.render_error("flag.html", e);
-        let render = |context: &Context| {
+        // Renders `context` into this thread's page buffer and hands it to
+        // `keep`, which copies out what is kept until the pages that list
+        // the flag are written. (Tera writes only UTF-8.)
+        let render = |context: &Context, keep: &mut dyn FnMut(&str)| {
             PAGE_BUFFER.with_borrow_mut(|html| {
                 html.clear();
                 self.theme
                     .tera
                     .render_to("flag.html", context, &mut *html)
                     .map_err(|e| error(&e))?;
-                // Kept until the pages that list it are written: copied out
-                // at its exact size. (Tera writes only UTF-8.)
                 let html = std::str::from_utf8(html)
                     .map_err(|e| error(&tera::Error::message(e.to_string())))?;
-                Ok(tera::Value::safe_string(html))
+                keep(html);
+                Ok::<(), Diagnostic>(())
             })
         };
+        let render_once = self.theme.flag_prints_root_as_text();
         let (nested, top) = views
             .par_iter()
             .with_max_len(crate::PIECE)
@@ -238,13 +268,35 @@ impl Renderer<'_> {
                     more: flag.passages.len() - shown,
                 })
                 .map_err(|e| error(&e))?;
-                let nested = render(&context)?;
+                let mut kept = (tera::Value::none(), tera::Value::none());
+                if render_once
+                    && shown == flag.passages.len()
+                    && !["flag", "passages"]
+                        .iter()
+                        .filter_map(|name| context.get(name))
+                        .any(holds_root_mark)
+                {
+                    context.insert("root", &*ROOT_MARK.encode_utf8(&mut [0; 4]));
+                    render(&context, &mut |html| {
+                        kept = (
+                            tera::Value::safe_string(&html.replace(ROOT_MARK, "../")),
+                            tera::Value::safe_string(&html.replace(ROOT_MARK, "")),
+                        );
+                    })?;
+                    return Ok(kept);
+                }
+                render(&context, &mut |html| {
+                    kept.0 = tera::Value::safe_string(html)
+                })?;
                 context.insert("root", "");
                 if shown < flag.passages.len() {
                     context.insert("passages", &flag.passages);
                     context.insert("more", &0);
                 }
-                Ok((nested, render(&context)?))
+                render(&context, &mut |html| {
+                    kept.1 = tera::Value::safe_string(html)
+                })?;
+                Ok(kept)
             })
             .collect::<Result<Vec<(tera::Value, tera::Value)>, Diagnostic>>()?
             .into_iter()

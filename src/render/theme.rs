@@ -36,6 +36,10 @@ pub struct Theme {
     sources: Vec<(String, String, PathBuf)>,
 }
 
+/// The name of the built-in templates' files in diagnostics, and how an
+/// entry of [`Theme::sources`] is known to be built in.
+const BUILTIN_PREFIX: &str = "(built-in theme) ";
+
 impl Theme {
     /// Loads the built-in theme with the overrides of `themes/<name>/`.
     /// Template syntax errors come back as diagnostics naming the template
@@ -54,7 +58,7 @@ impl Theme {
                 (
                     n.to_string(),
                     t.to_string(),
-                    PathBuf::from(format!("(built-in theme) {n}")),
+                    PathBuf::from(format!("{BUILTIN_PREFIX}{n}")),
                 )
             })
             .collect();
@@ -85,9 +89,7 @@ impl Theme {
                 }
             }
         }
-        let only_builtin = templates
-            .iter()
-            .all(|(_, _, path)| path.to_string_lossy().starts_with("(built-in theme)"));
+        let only_builtin = templates.iter().all(|(_, _, path)| is_builtin(path));
         let mut tera = if only_builtin {
             // Parsed once per process.
             builtin_tera().clone()
@@ -120,6 +122,18 @@ impl Theme {
             static_dir: static_dir.is_dir().then_some(static_dir),
             sources: templates,
         })
+    }
+
+    /// Whether `flag.html` prints `root` only as text, in front of links,
+    /// and never tests, filters or passes it on, so that a flag rendered
+    /// once with a stand-in for `root` gives both of its renders by
+    /// replacing the stand-in (see `Renderer::flags`). True of the built-in
+    /// `flag.html`; not assumed of an override, which is rendered once per
+    /// `root`.
+    pub fn flag_prints_root_as_text(&self) -> bool {
+        self.sources
+            .iter()
+            .any(|(name, _, path)| name == "flag.html" && is_builtin(path))
     }
 
     /// A diagnostic for a failure to render `template`, at the line and
@@ -259,6 +273,10 @@ fn new_tera() -> Tera {
 
 /// The built-in templates, parsed once: most dossiers override none, and
 /// parsing them is most of the time `check` takes on a small dossier.
+fn is_builtin(path: &Path) -> bool {
+    path.to_string_lossy().starts_with(BUILTIN_PREFIX)
+}
+
 fn builtin_tera() -> &'static Tera {
     static BUILTIN: std::sync::OnceLock<Tera> = std::sync::OnceLock::new();
     BUILTIN.get_or_init(|| {

@@ -54,6 +54,19 @@ pub fn build(root: &Path) -> Site {
     }
 }
 
+/// Copies the folder `from` (a fixture) to `to`, to be changed by a test.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 pub fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap_or_else(|_| panic!("bad selector {s}"))
 }
