@@ -156,7 +156,7 @@ fn words(text: &str) -> Vec<Word<'_>> {
                 return out;
             };
             if b.is_ascii() {
-                if ASCII_CLASS[usize::from(b)] != OTHER {
+                if b.is_ascii_alphanumeric() {
                     break i;
                 }
                 spaces_only &= (b as char).is_whitespace();
@@ -172,13 +172,9 @@ fn words(text: &str) -> Vec<Word<'_>> {
             }
         };
         let mut end = start;
-        // What `is_name_word` needs of an ASCII word, gathered on the way:
-        // the classes of its letters and digits, and whether it is ASCII.
-        let (mut classes, mut ascii) = (0u8, true);
+        let mut ascii = true;
         loop {
-            let (run, run_classes) = ascii_run(&bytes[end..]);
-            end += run;
-            classes |= run_classes;
+            end += ascii_run(&bytes[end..]);
             // After a run of ASCII letters and digits, only a non-ASCII
             // letter, or a hyphen or apostrophe with a letter after it,
             // goes on with the word.
@@ -211,8 +207,8 @@ fn words(text: &str) -> Vec<Word<'_>> {
             }
         }
         let word = &text[start..end - cut];
-        let name = if ascii && !possessive {
-            ascii_name_word(word.as_bytes(), classes & LOWER != 0, classes & DIGIT != 0)
+        let name = if ascii {
+            ascii_name_word(word.as_bytes())
         } else {
             is_name_word(word)
         };
@@ -231,13 +227,13 @@ fn words(text: &str) -> Vec<Word<'_>> {
 }
 
 /// The length of the run of ASCII letters and digits that `bytes` starts
-/// with, and the [`ASCII_CLASS`]es in it, or-ed.
+/// with.
 ///
 /// Eight bytes at a time: each byte is classed by range checks on one `u64`
 /// at once, and the run ends at the first byte outside every range. A byte
 /// at a time, the end of each word was a mispredicted branch, the largest
 /// cost of reading the articles' words.
-fn ascii_run(bytes: &[u8]) -> (usize, u8) {
+fn ascii_run(bytes: &[u8]) -> usize {
     /// Bit 7 of each byte of `v` (bytes below 0x80) that lies in `lo..=hi`:
     /// adding `0x80 - lo` sets it from `lo` up, adding `0x7f - hi` from
     /// above `hi`, and no sum carries into the next byte.
@@ -246,94 +242,51 @@ fn ascii_run(bytes: &[u8]) -> (usize, u8) {
         (v.wrapping_add(splat(0x80 - lo)) & !v.wrapping_add(splat(0x7f - hi))) & splat(0x80)
     }
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const CASE: u64 = u64::from_ne_bytes([0x20; 8]);
     let mut at = 0;
-    let mut classes = 0;
     while let Some(chunk) = bytes.get(at..at + 8) {
         let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
         let v = x & !HIGH;
-        let ascii = !x & HIGH;
-        let lower = in_range(v, b'a', b'z') & ascii;
-        let upper = in_range(v, b'A', b'Z') & ascii;
-        let digit = in_range(v, b'0', b'9') & ascii;
-        let stop = !(lower | upper | digit) & HIGH;
-        // The bytes before the first stop (all eight when there is none).
-        let within = match stop.trailing_zeros() {
-            64 => u64::MAX,
-            bit => (1u64 << (bit - 7)) - 1,
-        };
-        for (mask, class) in [(lower, LOWER), (upper, UPPER), (digit, DIGIT)] {
-            if mask & within != 0 {
-                classes |= class;
-            }
-        }
+        // Setting bit 5 makes every upper-case letter lower-case, and takes
+        // no other byte into `a..=z`.
+        let word = (in_range(v | CASE, b'a', b'z') | in_range(v, b'0', b'9')) & !x;
+        let stop = !word & HIGH;
         if stop != 0 {
-            return (at + stop.trailing_zeros() as usize / 8, classes);
+            return at + stop.trailing_zeros() as usize / 8;
         }
         at += 8;
     }
-    while let Some(&b) = bytes.get(at) {
-        let class = ASCII_CLASS[usize::from(b)];
-        if class == OTHER {
-            break;
-        }
-        classes |= class;
-        at += 1;
-    }
-    (at, classes)
+    at + bytes[at..]
+        .iter()
+        .position(|&b| !b.is_ascii_alphanumeric())
+        .unwrap_or(bytes.len() - at)
 }
-
-/// [`ASCII_CLASS`] of a byte that is no ASCII letter or digit.
-const OTHER: u8 = 0;
-const LOWER: u8 = 1;
-const UPPER: u8 = 2;
-const DIGIT: u8 = 4;
-
-/// The class of each byte value as `words` reads text: ASCII lower- and
-/// upper-case letters and digits; everything else (punctuation, space, any
-/// byte of a non-ASCII character) is `OTHER` and decoded where it matters.
-static ASCII_CLASS: [u8; 256] = {
-    let mut table = [OTHER; 256];
-    let mut b = 0;
-    while b < 128 {
-        let byte = b as u8;
-        table[b] = if byte.is_ascii_lowercase() {
-            LOWER
-        } else if byte.is_ascii_uppercase() {
-            UPPER
-        } else if byte.is_ascii_digit() {
-            DIGIT
-        } else {
-            OTHER
-        };
-        b += 1;
-    }
-    table
-};
 
 /// Capitalised, not all capitals, no digits, two letters or more: "Witkoff",
 /// "Al", "Dekel-Chen"; also an Arabic article before a capital: "al-Hayya".
 fn is_name_word(word: &str) -> bool {
     let bytes = word.as_bytes();
     if bytes.is_ascii() {
-        let lower = bytes.iter().any(u8::is_ascii_lowercase);
-        let digit = bytes.iter().any(u8::is_ascii_digit);
-        return ascii_name_word(bytes, lower, digit);
+        return ascii_name_word(bytes);
     }
     is_name_word_unicode(word)
 }
 
-/// [`is_name_word`] for an ASCII word, told whether it has a lower-case
-/// letter and a digit.
-fn ascii_name_word(bytes: &[u8], lower: bool, digit: bool) -> bool {
-    if bytes.len() < 2 || digit {
+/// [`is_name_word`] for an ASCII word. Most words start with a lower-case
+/// letter and fail at the first or second test, before their letters are
+/// read.
+fn ascii_name_word(bytes: &[u8]) -> bool {
+    let no_digit = || !bytes.iter().any(u8::is_ascii_digit);
+    if bytes.len() < 2 {
         return false;
     }
     if bytes[0].is_ascii_uppercase() {
-        return lower;
+        return bytes.iter().any(u8::is_ascii_lowercase) && no_digit();
     }
     // Every Arabic article ends in a hyphen at the third or fourth byte.
     bytes[0].is_ascii_lowercase()
         && bytes.get(2..4).is_some_and(|b| b.contains(&b'-'))
+        && no_digit()
         && ARTICLES.iter().any(|a| {
             bytes
                 .strip_prefix(a.as_bytes())
@@ -1087,14 +1040,10 @@ mod tests {
     #[test]
     fn ascii_runs_end_where_a_byte_at_a_time_ends_them() {
         let byte_at_a_time = |bytes: &[u8]| {
-            let end = bytes
+            bytes
                 .iter()
-                .position(|&b| ASCII_CLASS[usize::from(b)] == OTHER)
-                .unwrap_or(bytes.len());
-            let classes = bytes[..end]
-                .iter()
-                .fold(0, |c, &b| c | ASCII_CLASS[usize::from(b)]);
-            (end, classes)
+                .position(|&b| !b.is_ascii_alphanumeric())
+                .unwrap_or(bytes.len())
         };
         let texts = [
             "",
@@ -1144,6 +1093,10 @@ mod tests {
         assert!(!is_name_word("envoy"));
         assert!(!is_name_word("A"));
         assert!(!is_name_word("F16s"));
+        assert!(!is_name_word("al-Hayya2"));
+        assert!(!is_name_word("al-hayya"));
+        assert!(is_name_word("Özdemir"));
+        assert!(!is_name_word("ÖZDEMIR"));
     }
 
     #[test]
