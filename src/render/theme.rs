@@ -271,12 +271,14 @@ fn new_tera() -> Tera {
     tera
 }
 
-/// The built-in templates, parsed once: most dossiers override none, and
-/// parsing them is most of the time `check` takes on a small dossier.
+/// Whether a template came from the built-in theme (by the name it is
+/// given in diagnostics, [`BUILTIN_PREFIX`]).
 fn is_builtin(path: &Path) -> bool {
     path.to_string_lossy().starts_with(BUILTIN_PREFIX)
 }
 
+/// The built-in templates, parsed once: most dossiers override none, and
+/// parsing them is most of the time `check` takes on a small dossier.
 fn builtin_tera() -> &'static Tera {
     static BUILTIN: std::sync::OnceLock<Tera> = std::sync::OnceLock::new();
     BUILTIN.get_or_init(|| {
