@@ -239,22 +239,6 @@ impl Renderer<'_> {
             more: usize,
         }
         let error = |e: &tera::Error| self.theme.render_error("flag.html", e);
-        // Renders `context` into this thread's page buffer and hands it to
-        // `keep`, which copies out what is kept until the pages that list
-        // the flag are written. (Tera writes only UTF-8.)
-        let render = |context: &Context, keep: &mut dyn FnMut(&str)| {
-            PAGE_BUFFER.with_borrow_mut(|html| {
-                html.clear();
-                self.theme
-                    .tera
-                    .render_to("flag.html", context, &mut *html)
-                    .map_err(|e| error(&e))?;
-                let html = std::str::from_utf8(html)
-                    .map_err(|e| error(&tera::Error::message(e.to_string())))?;
-                keep(html);
-                Ok::<(), Diagnostic>(())
-            })
-        };
         let render_once = self.theme.flag_prints_root_as_text();
         let (nested, top) = views
             .par_iter()
@@ -268,7 +252,6 @@ impl Renderer<'_> {
                     more: flag.passages.len() - shown,
                 })
                 .map_err(|e| error(&e))?;
-                let mut kept = (tera::Value::none(), tera::Value::none());
                 if render_once
                     && shown == flag.passages.len()
                     && !["flag", "passages"]
@@ -277,31 +260,49 @@ impl Renderer<'_> {
                         .any(holds_root_mark)
                 {
                     context.insert("root", &*ROOT_MARK.encode_utf8(&mut [0; 4]));
-                    render(&context, &mut |html| {
-                        kept = (
+                    return self.render_flag(&context, |html| {
+                        (
                             tera::Value::safe_string(&html.replace(ROOT_MARK, "../")),
                             tera::Value::safe_string(&html.replace(ROOT_MARK, "")),
-                        );
-                    })?;
-                    return Ok(kept);
+                        )
+                    });
                 }
-                render(&context, &mut |html| {
-                    kept.0 = tera::Value::safe_string(html)
-                })?;
+                let nested = self.render_flag(&context, tera::Value::safe_string)?;
                 context.insert("root", "");
                 if shown < flag.passages.len() {
                     context.insert("passages", &flag.passages);
                     context.insert("more", &0);
                 }
-                render(&context, &mut |html| {
-                    kept.1 = tera::Value::safe_string(html)
-                })?;
-                Ok(kept)
+                Ok((
+                    nested,
+                    self.render_flag(&context, tera::Value::safe_string)?,
+                ))
             })
             .collect::<Result<Vec<(tera::Value, tera::Value)>, Diagnostic>>()?
             .into_iter()
             .unzip();
         Ok(RenderedFlags { nested, top })
+    }
+
+    /// Renders `flag.html` with `context` into this thread's page buffer and
+    /// hands the text to `keep`, which copies out what is kept until the
+    /// pages that list the flag are written. (Tera writes only UTF-8.)
+    fn render_flag<R>(
+        &self,
+        context: &Context,
+        keep: impl FnOnce(&str) -> R,
+    ) -> Result<R, Diagnostic> {
+        let error = |e: &tera::Error| self.theme.render_error("flag.html", e);
+        PAGE_BUFFER.with_borrow_mut(|html| {
+            html.clear();
+            self.theme
+                .tera
+                .render_to("flag.html", context, &mut *html)
+                .map_err(|e| error(&e))?;
+            let html = std::str::from_utf8(html)
+                .map_err(|e| error(&tera::Error::message(e.to_string())))?;
+            Ok(keep(html))
+        })
     }
 
     /// Writes a large file by streaming into it.

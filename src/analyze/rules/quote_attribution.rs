@@ -22,25 +22,23 @@ pub fn check(dossier: &Dossier) -> Vec<Finding> {
     // The quotes' keys, worked out side by side (the keys are most of the
     // work), then bucketed: normalised words -> (speaker, passage), in
     // article order.
-    let keyed: Vec<Vec<(String, PersonIx, FlagPassage)>> = (0..dossier.articles.len())
+    let keyed: Vec<(String, PersonIx, FlagPassage)> = (0..dossier.articles.len())
         .into_par_iter()
         .with_max_len(crate::PIECE)
-        .map(|article_ix| {
+        .flat_map_iter(|article_ix| {
             let article = &dossier.articles[article_ix];
-            (article.quotes.iter())
-                .filter_map(|q| {
-                    let (key, words) = key_of(article.passage_text(q.passage));
-                    let passage = FlagPassage {
-                        article: article_ix,
-                        passage: q.passage,
-                    };
-                    (words >= MIN_WORDS).then_some((key, q.speaker, passage))
-                })
-                .collect()
+            article.quotes.iter().filter_map(move |q| {
+                let (key, words) = key_of(article.passage_text(q.passage));
+                let passage = FlagPassage {
+                    article: article_ix,
+                    passage: q.passage,
+                };
+                (words >= MIN_WORDS).then_some((key, q.speaker, passage))
+            })
         })
         .collect();
     let mut buckets: HashMap<String, Vec<(PersonIx, FlagPassage)>, FixedState> = HashMap::default();
-    for (key, speaker, passage) in keyed.into_iter().flatten() {
+    for (key, speaker, passage) in keyed {
         buckets.entry(key).or_default().push((speaker, passage));
     }
     let mut findings = Vec::new();
