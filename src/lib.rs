@@ -147,6 +147,10 @@ pub struct BuildOptions {
     /// Called once per page rendered, with the total number of pages; for
     /// progress bars.
     pub on_page: Option<Box<dyn Fn(usize) + Sync>>,
+    /// Called once, when the input is checked and rendering begins (not
+    /// when the build fails before): the command line changes its memory
+    /// policy there (see `main.rs`).
+    pub before_render: Option<Box<dyn Fn() + Sync>>,
 }
 
 pub struct Built {
@@ -218,6 +222,9 @@ pub fn build(options: &BuildOptions) -> Built {
             f(total_pages);
         }
     };
+    if let Some(f) = &options.before_render {
+        f();
+    }
     let rendered = timings.time("render", || {
         render::render(
             &dossier,

@@ -42,6 +42,7 @@ fn build(root: &Path, output: &Path) -> dossier::Built {
         root: root.to_owned(),
         output: output.to_owned(),
         on_page: None,
+        before_render: None,
     })
 }
 
@@ -272,4 +273,49 @@ fn build_killed_at_any_moment_leaves_the_old_or_the_new_site() {
     // The kills before the swap found the old site in place.
     assert_eq!(seen[0].2, old);
     assert_eq!(seen[1].2, old);
+}
+
+/// `before_render` runs once, after the checks and before the first page,
+/// and never for a build that the checks stop (the command line switches its
+/// memory policy there).
+#[test]
+fn before_render_runs_once_between_the_checks_and_the_pages() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let tmp = tempfile::tempdir().unwrap();
+    let build_counting = |root: &Path| {
+        let (calls, pages) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let pages_at_call = Arc::new(AtomicUsize::new(usize::MAX));
+        let built = dossier::build(&dossier::BuildOptions {
+            root: root.to_owned(),
+            output: tmp.path().join("public"),
+            on_page: Some(Box::new({
+                let pages = pages.clone();
+                move |_| {
+                    pages.fetch_add(1, Ordering::SeqCst);
+                }
+            })),
+            before_render: Some(Box::new({
+                let (calls, pages, at) = (calls.clone(), pages.clone(), pages_at_call.clone());
+                move || {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    at.store(pages.load(Ordering::SeqCst), Ordering::SeqCst);
+                }
+            })),
+        });
+        (
+            built,
+            calls.load(Ordering::SeqCst),
+            pages.load(Ordering::SeqCst),
+            pages_at_call.load(Ordering::SeqCst),
+        )
+    };
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let (built, calls, pages, pages_at_call) = build_counting(&fixtures.join("basic"));
+    assert!(built.summary.is_some(), "{:?}", built.diagnostics);
+    assert_eq!((calls, pages_at_call), (1, 0));
+    assert!(pages > 10, "{pages} pages");
+    let (built, calls, pages, _) = build_counting(&fixtures.join("invalid"));
+    assert!(built.summary.is_none());
+    assert_eq!((calls, pages), (0, 0));
 }

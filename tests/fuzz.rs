@@ -241,6 +241,7 @@ proptest! {
             root: tmp.path().to_owned(),
             output: tmp.path().join("public"),
             on_page: None,
+            before_render: None,
         });
     }
 

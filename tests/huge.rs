@@ -54,6 +54,7 @@ fn build(body: String) -> dossier::Built {
             root: tmp.path().to_owned(),
             output: tmp.path().join("public"),
             on_page: None,
+            before_render: None,
         })
     })
 }

@@ -565,6 +565,7 @@ fn template_error_at_render_time_names_template_and_line() {
         root: fixture("template-render"),
         output: out.path().join("public"),
         on_page: None,
+        before_render: None,
     });
     assert!(built.summary.is_none());
     assert_eq!(built.diagnostics.len(), 1, "{}", render(&built.diagnostics));
@@ -600,6 +601,7 @@ fn template_error_in_a_streamed_page_names_template_and_line() {
         root: fixture("template-render-streamed"),
         output: public.clone(),
         on_page: None,
+        before_render: None,
     });
     assert!(built.summary.is_none());
     assert_eq!(built.diagnostics.len(), 1, "{}", render(&built.diagnostics));

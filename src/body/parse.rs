@@ -59,24 +59,38 @@ pub(super) struct BlockExtra {
     src: usize,
 }
 
+/// Where a piece of a block's text came from. Offsets are `u32`: a body
+/// has about four pieces a block, and a file is far smaller than 4 GiB (the
+/// loader refuses more than 16 MB).
 #[derive(Debug, Clone, Copy)]
 struct Piece {
     /// Offset in the block text.
-    start: usize,
+    start: u32,
     /// Offset in the Markdown source.
-    src: usize,
+    src: u32,
     /// The source bytes equal the text bytes, so offsets inside the piece map
     /// one to one (not so for escapes, entities, code spans).
     verbatim: bool,
 }
 
+impl Piece {
+    fn new(start: usize, src: usize, verbatim: bool) -> Self {
+        let narrow = |n: usize| u32::try_from(n).expect("a Markdown body under 4 GiB");
+        Piece {
+            start: narrow(start),
+            src: narrow(src),
+            verbatim,
+        }
+    }
+}
+
 impl BlockExtra {
     /// Source offset of block-text offset `at`.
     pub(super) fn source_offset(&self, at: usize) -> usize {
-        let i = self.pieces.partition_point(|p| p.start <= at);
+        let i = self.pieces.partition_point(|p| p.start as usize <= at);
         match i.checked_sub(1).map(|i| self.pieces[i]) {
-            Some(p) if p.verbatim => p.src + (at - p.start),
-            Some(p) => p.src,
+            Some(p) if p.verbatim => p.src as usize + (at - p.start as usize),
+            Some(p) => p.src as usize,
             None => self.src,
         }
     }
@@ -252,11 +266,11 @@ impl<'s> Builder<'s> {
         let at = range.start;
         match tag {
             Tag::Paragraph => {
-                self.begin_block(at, true);
+                self.begin_block(&range, true);
                 self.structure("<p>");
             }
             Tag::Heading { level, .. } => {
-                self.begin_block(at, true);
+                self.begin_block(&range, true);
                 self.heading = Some(self.items.len());
                 self.run_open = false;
                 self.items.push(Item::Heading {
@@ -269,15 +283,15 @@ impl<'s> Builder<'s> {
                     CodeBlockKind::Fenced(info) => highlight::language(&info),
                     CodeBlockKind::Indented => None,
                 };
-                self.begin_block(at, false);
+                self.begin_block(&range, false);
                 self.code = Some(lang);
             }
             Tag::HtmlBlock => {
-                self.begin_block(at, true);
+                self.begin_block(&range, true);
                 self.structure("<p class=\"raw-html\">");
             }
             Tag::TableCell => {
-                self.begin_block(at, true);
+                self.begin_block(&range, true);
                 let name = if self.table_head { "th" } else { "td" };
                 let align = match self.table_aligns.get(self.table_col) {
                     Some(Alignment::Left) => " style=\"text-align: left\"",
@@ -475,16 +489,20 @@ impl<'s> Builder<'s> {
         *self.footnotes.entry(label.to_lowercase()).or_insert(next)
     }
 
-    /// Opens an explicit block (paragraph, heading, cell, code, raw HTML).
-    fn begin_block(&mut self, at: usize, anchorable: bool) {
+    /// Opens an explicit block (paragraph, heading, cell, code, raw HTML)
+    /// spanning `source` of the Markdown.
+    fn begin_block(&mut self, source: &Range<usize>, anchorable: bool) {
         self.end_block();
-        self.new_block(at, anchorable, false);
+        // Its visible text is about as long as its source (shorter by the
+        // markup): sized once, where growing by doubling left a quarter of
+        // the bodies' text memory unused.
+        self.new_block(source.start, anchorable, false, source.len());
     }
 
-    fn new_block(&mut self, at: usize, anchorable: bool, implicit: bool) -> usize {
+    fn new_block(&mut self, at: usize, anchorable: bool, implicit: bool, capacity: usize) -> usize {
         let index = self.blocks.len();
         self.blocks.push(Block {
-            text: String::new(),
+            text: String::with_capacity(capacity),
             line: line_at(&self.line_starts, self.first_line, at),
             anchorable,
         });
@@ -502,7 +520,7 @@ impl<'s> Builder<'s> {
     fn ensure_block(&mut self, at: usize) -> usize {
         match self.open {
             Some((b, _)) => b,
-            None => self.new_block(at, true, true),
+            None => self.new_block(at, true, true, 0),
         }
     }
 
@@ -570,11 +588,8 @@ impl<'s> Builder<'s> {
         text.push_str(s);
         let end = text.len();
         let extra = &mut self.extras[b];
-        extra.pieces.push(Piece {
-            start,
-            src: range.start,
-            verbatim: self.src.get(range) == Some(s),
-        });
+        let verbatim = self.src.get(range.clone()) == Some(s);
+        extra.pieces.push(Piece::new(start, range.start, verbatim));
         if linkable {
             match extra.runs.last_mut() {
                 Some(run) if self.run_open && run.end == start => run.end = end,
@@ -599,11 +614,9 @@ impl<'s> Builder<'s> {
         let start = text.len();
         text.push_str(s);
         let verbatim = self.src.get(range.clone()) == Some(s);
-        self.extras[b].pieces.push(Piece {
-            start,
-            src: range.start,
-            verbatim,
-        });
+        self.extras[b]
+            .pieces
+            .push(Piece::new(start, range.start, verbatim));
     }
 }
 

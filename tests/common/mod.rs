@@ -42,6 +42,7 @@ pub fn build(root: &Path) -> Site {
         root: root.to_owned(),
         output: out.clone(),
         on_page: None,
+        before_render: None,
     });
     if built.summary.is_none() {
         let text: Vec<String> = built.diagnostics.iter().map(|d| d.render(false)).collect();
