@@ -77,7 +77,8 @@ fn keep_freed_memory() {
 /// (a Firecracker VM that returns free memory to its host), a 2 MB page
 /// touched again after that cost 4.4 ms per MB, a 4 KB page 0.7 ms per MB.
 /// The model is about 300 MB at 10,000 articles, written once and read a
-/// few times: in 4 KB pages `check` took 11% less time (bench/README.md).
+/// few times: in 4 KB pages `check` took 11% less time (interleaved runs,
+/// each after a Hugo build, as the benchmark has them).
 /// Rendering reads the model over and over and makes much of its garbage
 /// again and again, so it keeps huge pages: without them for the whole
 /// build, builds took up to 10% longer. Elsewhere the 4 KB pages cost about a
