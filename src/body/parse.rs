@@ -60,7 +60,7 @@ pub(super) struct BlockExtra {
 }
 
 /// Where a piece of a block's text came from. Offsets are `u32`: a body
-/// has about four pieces a block, and a file is far smaller than 4 GiB (the
+/// has several pieces a block, and a file is far smaller than 4 GiB (the
 /// loader refuses more than 16 MB).
 #[derive(Debug, Clone, Copy)]
 struct Piece {
@@ -494,8 +494,9 @@ impl<'s> Builder<'s> {
     fn begin_block(&mut self, source: &Range<usize>, anchorable: bool) {
         self.end_block();
         // Its visible text is about as long as its source (shorter by the
-        // markup): sized once, where growing by doubling left a quarter of
-        // the bodies' text memory unused.
+        // markup): sized once, where growing by doubling left part of
+        // the memory unused (massif at 1,000 articles: 6.5 MB held for
+        // about 5 MB of text).
         self.new_block(source.start, anchorable, false, source.len());
     }
 
