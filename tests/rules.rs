@@ -335,3 +335,66 @@ fn suggestions_point_at_a_near_spelling_and_list_uncovered_names() {
         .message
         .ends_with(": Keir Starmer (2)"));
 }
+
+/// Flag ids: `<rule>-<8 hex digits>`, unique, and unchanged when content
+/// that no flag involves changes (articles added before and after the
+/// others, each with a flag of its own; another article's unflagged sentence
+/// edited), as links into a published dossier need.
+#[test]
+fn flag_ids_are_unique_and_survive_unrelated_edits() {
+    // Each flag's id by what it flags: its rule and its passages' words.
+    let ids = |site: &Site| -> BTreeMap<String, String> {
+        flags(site)
+            .iter()
+            .map(|f| {
+                let words: Vec<String> = passages(f)
+                    .iter()
+                    .map(|p| format!("{}: {}", p["article"], p["quote"]))
+                    .collect();
+                (
+                    format!("{} {}", f["rule"], words.join(" | ")),
+                    f["id"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let before = ids(&site());
+    let unique: BTreeSet<&String> = before.values().collect();
+    assert_eq!(unique.len(), flags(&site()).len(), "ids repeat: {before:?}");
+    for id in before.values() {
+        let (rule, hash) = id.rsplit_once('-').unwrap();
+        assert!(
+            EXPECTED.iter().any(|(r, _, _)| *r == rule)
+                && hash.len() == 8
+                && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{id}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("rules"), dir.path());
+    let articles = dir.path().join("content/articles");
+    // Articles before and after all others, whichever order flags take.
+    for (slug, date) in [
+        ("aaa-unrelated", "2020-01-01"),
+        ("zzz-unrelated", "2030-01-01"),
+    ] {
+        std::fs::write(
+            articles.join(format!("{slug}.md")),
+            format!("---\ntitle: Unrelated\noutlet: Zeta\npublished: {date}\n---\nNothing to see here.\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            articles.join(format!("{slug}.yaml")),
+            "flags:\n  - quote: \"Nothing to see\"\n    kind: misreading\n    text: \"An editor's doubt.\"\n",
+        )
+        .unwrap();
+    }
+    let epsilon = articles.join("epsilon.md");
+    let text = std::fs::read_to_string(&epsilon).unwrap();
+    std::fs::write(&epsilon, format!("{text}\nA sentence added later.\n")).unwrap();
+    let after = ids(&build(dir.path()));
+    assert_eq!(after.len(), before.len() + 2, "{after:?}");
+    for (flagged, id) in &before {
+        assert_eq!(after.get(flagged), Some(id), "{flagged}");
+    }
+}

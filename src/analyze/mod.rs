@@ -4,8 +4,9 @@
 //! Each rule of the contract lives in its own module under `rules/` and only
 //! reads the dossier and its indexes; it never scans all articles per person or
 //! per claim. This module runs the rules the config has not turned off, gives
-//! each finding its severity and a stable id, and indexes the flags by article,
-//! person and claim for the render stage. `suggest` adds warnings (not flags)
+//! each finding its severity, and indexes the flags by article, person and
+//! claim for the render stage; [`flag_ids`] gives them their stable ids when
+//! the site needs them (`check` does not). `suggest` adds warnings (not flags)
 //! that help annotate more completely.
 
 pub mod rules;
@@ -26,9 +27,6 @@ use crate::resolve::{ArticleIx, ClaimIx, Dossier, PassageIx, PersonIx, ResolvedA
 /// One inconsistency, as shown in the site and exported in dossier.json.
 #[derive(Clone, Debug)]
 pub struct Flag {
-    /// Stable across builds: derived from the rule and the passages' words, not
-    /// from positions in the dossier, so unrelated edits do not change it.
-    pub id: String,
     /// A rule id of the contract, or `declared` for an editor's `flags:` entry.
     pub rule: &'static str,
     /// For declared flags: the editor's `kind`.
@@ -131,10 +129,6 @@ pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
                         f.claims.dedup();
                     }
                     findings.sort_by(|a, b| a.passages.cmp(&b.passages));
-                    let findings: Vec<(String, Finding)> = findings
-                        .into_iter()
-                        .map(|f| (base_id(dossier, rule.id, &f), f))
-                        .collect();
                     (rule, level, findings)
                 })
                 .collect::<Vec<_>>()
@@ -142,9 +136,8 @@ pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
     );
     diagnostics.extend(suggestions);
     let mut flags = Vec::with_capacity(findings.iter().map(|(_, _, f)| f.len()).sum());
-    let mut taken_ids = HashSet::with_capacity_and_hasher(flags.capacity(), FixedState::default());
     for (rule, level, findings) in findings {
-        for (base, finding) in findings {
+        for finding in findings {
             let level = match &finding.kind {
                 Some(kind) => dossier
                     .config
@@ -157,9 +150,7 @@ pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
             if level == CheckLevel::Off {
                 continue;
             }
-            let id = unique_id(base, &mut taken_ids);
             flags.push(Flag {
-                id,
                 rule: rule.id,
                 kind: finding.kind,
                 level,
@@ -308,14 +299,34 @@ pub(crate) fn at_passage(
     )
 }
 
+/// Each flag's id, by index: `<rule>-<8 hex digits>`, stable across builds.
+/// Derived from the rule and the passages' words, not from positions in the
+/// dossier, so unrelated edits do not change it.
+///
+/// Only the site needs ids, so `check` never computes them: reading every
+/// flagged passage's words again costs a 10,000-article `check` about 2%.
+pub fn flag_ids(dossier: &Dossier, flags: &[Flag]) -> Vec<String> {
+    let bases: Vec<String> = flags
+        .par_iter()
+        .with_max_len(crate::PIECE)
+        .map(|flag| base_id(dossier, flag))
+        .collect();
+    let mut taken = HashSet::with_capacity_and_hasher(bases.len(), FixedState::default());
+    bases
+        .into_iter()
+        .map(|base| unique_id(base, &mut taken))
+        .collect()
+}
+
 /// `<rule>-<8 hex digits>` from the rule, the passages' article slugs and
 /// words, and the claims and people involved; [`unique_id`] settles
 /// collisions (the same words flagged twice by one rule).
-fn base_id(dossier: &Dossier, rule: &str, finding: &Finding) -> String {
+fn base_id(dossier: &Dossier, flag: &Flag) -> String {
+    let rule = flag.rule;
     let mut hasher = Fnv64::default();
     hasher.write(rule.as_bytes());
     let mut keys: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for p in &finding.passages {
+    for p in &flag.passages {
         let article = &dossier.articles[p.article];
         keys.entry(article.slug())
             .or_default()
@@ -328,13 +339,13 @@ fn base_id(dossier: &Dossier, rule: &str, finding: &Finding) -> String {
             hasher.write(t.as_bytes());
         }
     }
-    for &c in &finding.claims {
+    for &c in &flag.claims {
         hasher.write(dossier.claims[c].claim.id.as_str().as_bytes());
     }
-    for &p in &finding.people {
+    for &p in &flag.people {
         hasher.write(dossier.people[p].id.as_str().as_bytes());
     }
-    if let Some(kind) = &finding.kind {
+    if let Some(kind) = &flag.kind {
         hasher.write(kind.as_bytes());
     }
     format!("{rule}-{:08x}", hasher.0 as u32 ^ (hasher.0 >> 32) as u32)

@@ -157,7 +157,7 @@ pub fn article_page<'a>(
                 html: [
                     &view.message_html,
                     " <a href=\"#",
-                    &flag.id,
+                    view.id,
                     "\">details</a>",
                 ]
                 .concat(),

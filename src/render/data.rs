@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::views::{article_href, claim_href, claim_text, person_href};
+use super::views::{article_href, claim_href, claim_text, person_href, FlagView};
 use crate::analyze::{Analysis, DiffPiece};
 use crate::resolve::{Dossier, PassageShape};
 
@@ -90,7 +90,12 @@ struct FlagJson<'a> {
 
 /// `dossier.json`: everything resolved (the contract's minimum and more),
 /// streamed to `out`.
-pub fn dossier_json(dossier: &Dossier, analysis: &Analysis, out: impl Write) -> io::Result<()> {
+pub fn dossier_json(
+    dossier: &Dossier,
+    analysis: &Analysis,
+    flag_views: &[FlagView],
+    out: impl Write,
+) -> io::Result<()> {
     let articles = || {
         dossier.articles.iter().enumerate().map(|(ix, a)| {
             let f = &a.article.front;
@@ -183,37 +188,41 @@ pub fn dossier_json(dossier: &Dossier, analysis: &Analysis, out: impl Write) -> 
             })
     };
     let flags = || {
-        analysis.flags.iter().map(|f| FlagJson {
-            id: &f.id,
-            rule: f.rule,
-            kind: f.kind.as_deref(),
-            severity: f.level.as_str(),
-            message: &f.message,
-            people: f
-                .people
-                .iter()
-                .map(|&p| dossier.people[p].id.as_str())
-                .collect(),
-            claims: f
-                .claims
-                .iter()
-                .map(|&c| dossier.claims[c].claim.id.as_str())
-                .collect(),
-            passages: f
-                .passages
-                .iter()
-                .map(|p| {
-                    let article = &dossier.articles[p.article];
-                    let passage = article.passage(p.passage);
-                    PassageJson {
-                        article: article.slug(),
-                        quote: article.body.text(passage.span),
-                        anchor: &passage.anchor,
-                    }
-                })
-                .collect(),
-            diff: &f.diff,
-        })
+        analysis
+            .flags
+            .iter()
+            .zip(flag_views)
+            .map(|(f, view)| FlagJson {
+                id: view.id,
+                rule: f.rule,
+                kind: f.kind.as_deref(),
+                severity: f.level.as_str(),
+                message: &f.message,
+                people: f
+                    .people
+                    .iter()
+                    .map(|&p| dossier.people[p].id.as_str())
+                    .collect(),
+                claims: f
+                    .claims
+                    .iter()
+                    .map(|&c| dossier.claims[c].claim.id.as_str())
+                    .collect(),
+                passages: f
+                    .passages
+                    .iter()
+                    .map(|p| {
+                        let article = &dossier.articles[p.article];
+                        let passage = article.passage(p.passage);
+                        PassageJson {
+                            article: article.slug(),
+                            quote: article.body.text(passage.span),
+                            anchor: &passage.anchor,
+                        }
+                    })
+                    .collect(),
+                diff: &f.diff,
+            })
     };
     #[derive(Serialize)]
     #[serde(bound = "Streamed<A>: Serialize, Streamed<P>: Serialize, \

@@ -357,7 +357,8 @@ pub fn render(
     };
     // Each flag is rendered once per `root` and reused by every page that
     // lists it (its articles, people, claims and the inconsistencies page).
-    let flag_views = views::flag_views(dossier, analysis);
+    let flag_ids = crate::analyze::flag_ids(dossier, &analysis.flags);
+    let flag_views = views::flag_views(dossier, analysis, &flag_ids);
     let RenderedFlags {
         nested: flags,
         top: top_flags,
@@ -505,7 +506,7 @@ fn site_files(
     let mut jobs: Vec<Job<'_>> = vec![
         Box::new(|| {
             r.stream("dossier.json", |out| {
-                data::dossier_json(dossier, analysis, out)
+                data::dossier_json(dossier, analysis, flag_views, out)
             })
         }),
         Box::new(|| {

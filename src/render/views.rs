@@ -154,16 +154,21 @@ pub struct FlagView<'a> {
     pub links: Vec<Link>,
 }
 
-pub fn flag_views<'a>(dossier: &'a Dossier, analysis: &'a Analysis) -> Vec<FlagView<'a>> {
+pub fn flag_views<'a>(
+    dossier: &'a Dossier,
+    analysis: &'a Analysis,
+    ids: &'a [String],
+) -> Vec<FlagView<'a>> {
     analysis
         .flags
         .par_iter()
+        .zip(ids)
         .with_max_len(crate::PIECE)
-        .map(|f| flag_view(dossier, f))
+        .map(|(f, id)| flag_view(dossier, f, id))
         .collect()
 }
 
-fn flag_view<'a>(dossier: &'a Dossier, flag: &'a Flag) -> FlagView<'a> {
+fn flag_view<'a>(dossier: &'a Dossier, flag: &'a Flag, id: &'a str) -> FlagView<'a> {
     let passages = flag
         .passages
         .iter()
@@ -208,7 +213,7 @@ fn flag_view<'a>(dossier: &'a Dossier, flag: &'a Flag) -> FlagView<'a> {
         None => Cow::Borrowed(rule_label(flag.rule)),
     };
     FlagView {
-        id: &flag.id,
+        id,
         rule: flag.rule,
         rule_label,
         kind: flag.kind.as_deref(),
@@ -352,7 +357,6 @@ mod tests {
     fn rule_messages_are_text_and_declared_ones_markdown() {
         let dossier = crate::analyze::rules::testing::TestDossier::new().build();
         let flag = |rule, message: &str| Flag {
-            id: "f".into(),
             rule,
             kind: None,
             level: crate::model::CheckLevel::Flag,
@@ -363,14 +367,14 @@ mod tests {
             diff: Vec::new(),
         };
         let rule_flag = flag("quote-wording", "QNN has '*wrap* it up' & <b>");
-        let view = flag_view(&dossier, &rule_flag);
+        let view = flag_view(&dossier, &rule_flag, "f");
         assert_eq!(
             view.message_html,
             "QNN has &#39;*wrap* it up&#39; &amp; &lt;b&gt;"
         );
         assert_eq!(view.message_text, "QNN has '*wrap* it up' & <b>");
         let declared = flag("declared", "Called *envoy* <b>");
-        let view = flag_view(&dossier, &declared);
+        let view = flag_view(&dossier, &declared, "f");
         assert_eq!(view.message_html, "Called <em>envoy</em> &lt;b&gt;");
         assert_eq!(view.message_text, "Called envoy");
     }
