@@ -137,11 +137,13 @@ fn words(text: &str) -> Vec<Word<'_>> {
             (c, c.len_utf8())
         }
     };
+    // News text is full of curly quotes and dashes: General Punctuation
+    // holds no letter or digit, and it is answered without Unicode's tables.
     let is_word_char = |c: char| {
         if c.is_ascii() {
             c.is_ascii_alphanumeric()
         } else {
-            c.is_alphanumeric()
+            !GENERAL_PUNCTUATION.contains(&c) && c.is_alphanumeric()
         }
     };
     // About one word per six bytes of prose.
@@ -155,16 +157,16 @@ fn words(text: &str) -> Vec<Word<'_>> {
             let Some(&b) = bytes.get(i) else {
                 return out;
             };
-            if b.is_ascii() {
-                if b.is_ascii_alphanumeric() {
-                    break i;
-                }
-                spaces_only &= (b as char).is_whitespace();
-                sentence_end |= matches!(b, b'.' | b'!' | b'?' | b':' | b';');
+            let class = GAP_CLASS[usize::from(b)];
+            if class & (WORD_BYTE | WIDE_BYTE) == 0 {
+                spaces_only &= class & SPACE_BYTE != 0;
+                sentence_end |= class & STOP_BYTE != 0;
                 i += 1;
+            } else if class & WORD_BYTE != 0 {
+                break i;
             } else {
                 let (c, len) = char_at(i);
-                if c.is_alphanumeric() {
+                if is_word_char(c) {
                     break i;
                 }
                 spaces_only &= c.is_whitespace();
@@ -225,6 +227,38 @@ fn words(text: &str) -> Vec<Word<'_>> {
         i = end;
     }
 }
+
+/// The Unicode block of curly quotes, dashes and typographic spaces.
+const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206F}';
+
+/// What [`words`] needs to know of a byte between words, from one table
+/// lookup instead of a test per kind: an ASCII letter or digit, a byte of a
+/// non-ASCII character (decoded to be judged), ASCII white space, or a
+/// sentence's end.
+const WORD_BYTE: u8 = 1;
+const WIDE_BYTE: u8 = 2;
+const SPACE_BYTE: u8 = 4;
+const STOP_BYTE: u8 = 8;
+static GAP_CLASS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphanumeric() {
+            WORD_BYTE
+        } else if !byte.is_ascii() {
+            WIDE_BYTE
+        } else if (byte as char).is_whitespace() {
+            SPACE_BYTE
+        } else if matches!(byte, b'.' | b'!' | b'?' | b':' | b';') {
+            STOP_BYTE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 /// The length of the run of ASCII letters and digits that `bytes` starts
 /// with.
@@ -1034,6 +1068,24 @@ mod tests {
         ) {
             let text = pieces.concat();
             proptest::prop_assert_eq!(words(&text), words_plainly(&text));
+        }
+    }
+
+    #[test]
+    fn the_shortcuts_agree_with_unicode() {
+        // `words` skips Unicode's tables for General Punctuation.
+        assert!(GENERAL_PUNCTUATION.all(|c| !c.is_alphanumeric()));
+        for b in 0..=255u8 {
+            let class = GAP_CLASS[usize::from(b)];
+            let c = b as char;
+            assert_eq!(class & WORD_BYTE != 0, b.is_ascii_alphanumeric(), "{b}");
+            assert_eq!(class & WIDE_BYTE != 0, !b.is_ascii(), "{b}");
+            assert_eq!(
+                class & SPACE_BYTE != 0,
+                b.is_ascii() && c.is_whitespace(),
+                "{b}"
+            );
+            assert_eq!(class & STOP_BYTE != 0, ".!?:;".contains(c), "{b}");
         }
     }
 
