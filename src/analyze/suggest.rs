@@ -1074,7 +1074,7 @@ mod tests {
     #[test]
     fn the_shortcuts_agree_with_unicode() {
         // `words` skips Unicode's tables for General Punctuation.
-        assert!(GENERAL_PUNCTUATION.all(|c| !c.is_alphanumeric()));
+        assert!(GENERAL_PUNCTUATION.clone().all(|c| !c.is_alphanumeric()));
         for b in 0..=255u8 {
             let class = GAP_CLASS[usize::from(b)];
             let c = b as char;
