@@ -358,9 +358,14 @@ fn flag_ids_are_unique_and_survive_unrelated_edits() {
             })
             .collect()
     };
-    let before = ids(&site());
+    let original = site();
+    let before = ids(&original);
     let unique: BTreeSet<&String> = before.values().collect();
-    assert_eq!(unique.len(), flags(&site()).len(), "ids repeat: {before:?}");
+    assert_eq!(
+        unique.len(),
+        flags(&original).len(),
+        "ids repeat: {before:?}"
+    );
     for id in before.values() {
         let (rule, hash) = id.rsplit_once('-').unwrap();
         assert!(
