@@ -231,14 +231,16 @@ fn words(text: &str) -> Vec<Word<'_>> {
 /// The Unicode block of curly quotes, dashes and typographic spaces.
 const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206F}';
 
-/// What [`words`] needs to know of a byte between words, from one table
-/// lookup instead of a test per kind: an ASCII letter or digit, a byte of a
-/// non-ASCII character (decoded to be judged), ASCII white space, or a
-/// sentence's end.
+// The classes of [`GAP_CLASS`].
 const WORD_BYTE: u8 = 1;
 const WIDE_BYTE: u8 = 2;
 const SPACE_BYTE: u8 = 4;
 const STOP_BYTE: u8 = 8;
+
+/// What [`words`] needs to know of a byte between words, from one table
+/// lookup instead of a test per kind: an ASCII letter or digit, a byte of a
+/// non-ASCII character (decoded to be judged), ASCII white space, or a
+/// sentence's end.
 static GAP_CLASS: [u8; 256] = {
     let mut table = [0; 256];
     let mut b = 0;
