@@ -131,7 +131,11 @@ pub fn dossier_json(
                         let passage = article.passage(m.passage);
                         MentionJson {
                             article: article.slug(),
-                            text: article.body.text(passage.span),
+                            // A name found in the text is its spelling.
+                            text: match at.spelling {
+                                Some(s) => &dossier.spellings[s as usize],
+                                None => article.body.text(passage.span),
+                            },
                             anchor: &passage.anchor,
                             form: m.form,
                             role: m.role.map(|r| entry.person.roles[r].title.as_str()),

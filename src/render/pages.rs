@@ -1,8 +1,9 @@
 //! View models of the pages other than articles: people, claims, outlets,
 //! the lists, the overview, the inconsistencies page and the timeline.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use foldhash::fast::FixedState;
 use serde::Serialize;
 
 use super::views::{
@@ -11,7 +12,7 @@ use super::views::{
 };
 use crate::analyze::Analysis;
 use crate::body::markdown_to_html;
-use crate::resolve::{ClaimIx, Dossier, NameForm, Outlet, PersonIx};
+use crate::resolve::{ClaimIx, Dossier, NameForm, Outlet, PersonIx, SpellingIx};
 
 /// At most this many mention snippets on a person page: a page must not grow
 /// without bound with the dossier.
@@ -82,26 +83,36 @@ pub fn person_page<'a>(
 ) -> PersonPage<'a> {
     let entry = &dossier.people[p];
     let person = &entry.person;
-    let mut spellings: BTreeMap<(&str, u8), usize> = BTreeMap::new();
-    let mut mentions = Vec::new();
     let all = &dossier.index.mentions_of[p];
+    // How often each spelling is used: counted from the index alone, since
+    // a person named 50,000 times has mentions in thousands of articles.
+    let mut counts: HashMap<SpellingIx, (NameForm, usize), FixedState> = HashMap::default();
     for at in all {
-        let article = &dossier.articles[at.article];
-        let m = &article.mentions[at.entry];
-        let passage = article.passage(m.passage);
-        if let Some(form) = m.form {
+        if let (Some(form), Some(spelling)) = (at.form, at.spelling) {
+            counts.entry(spelling).or_insert((form, 0)).1 += 1;
+        }
+    }
+    let mut spellings: Vec<((&str, u8), usize)> = counts
+        .into_iter()
+        .map(|(spelling, (form, n))| {
             let order = match form {
                 NameForm::Name => 0,
                 NameForm::Alias => 1,
                 NameForm::Variant => 2,
             };
-            *spellings
-                .entry((article.body.text(passage.span), order))
-                .or_default() += 1;
-        }
-        if mentions.len() < MAX_SNIPPETS {
+            ((dossier.spellings[spelling as usize].as_str(), order), n)
+        })
+        .collect();
+    spellings.sort_unstable();
+    let mentions = all
+        .iter()
+        .take(MAX_SNIPPETS)
+        .map(|at| {
+            let article = &dossier.articles[at.article];
+            let m = &article.mentions[at.entry];
+            let passage = article.passage(m.passage);
             let (before, text, after) = article.body.context(passage.span, 70);
-            mentions.push(Snippet {
+            Snippet {
                 href: [&article_href(dossier, at.article), "#", &passage.anchor].concat(),
                 outlet: &article.article.front.outlet,
                 published: article.article.front.published.to_string(),
@@ -109,9 +120,9 @@ pub fn person_page<'a>(
                 text,
                 after,
                 role: m.role.map(|r| person.roles[r].title.as_str()),
-            });
-        }
-    }
+            }
+        })
+        .collect();
     let quotes = dossier.index.quotes_by[p]
         .iter()
         .map(|at| {

@@ -89,6 +89,7 @@ pub(super) fn resolve_article(
             passage,
             person,
             form: None,
+            spelling: None,
             role,
         });
     }
@@ -205,6 +206,7 @@ pub(super) fn resolve_article(
             passage,
             person: hit.person,
             form: Some(hit.form),
+            spelling: Some(hit.spelling),
             role: None,
         });
     }

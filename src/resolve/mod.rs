@@ -25,7 +25,7 @@ use crate::model::{
 };
 
 pub use dates::resolve_date;
-pub use names::{NameForm, NameMatcher};
+pub use names::{NameForm, NameMatcher, SpellingIx};
 
 pub type ArticleIx = usize;
 pub type PersonIx = usize;
@@ -42,6 +42,9 @@ pub struct Dossier {
     pub person_by_id: HashMap<PersonId, PersonIx>,
     pub claim_by_id: HashMap<ClaimId, ClaimIx>,
     pub index: Index,
+    /// The text of every spelling of every person's forms, by
+    /// [`SpellingIx`] (see [`ResolvedMention::spelling`]).
+    pub spellings: Vec<String>,
     /// YAML text of people/claims files, for diagnostics of later stages.
     pub sources: HashMap<PathBuf, String>,
 }
@@ -107,6 +110,9 @@ pub struct ResolvedMention {
     /// Which of the person's forms the text uses; `None` for a sidecar mention
     /// that refers to them without a name ("the president's envoy").
     pub form: Option<NameForm>,
+    /// For a name found in the text, which spelling it is: the text of the
+    /// passage, exactly (`Dossier::spellings`).
+    pub spelling: Option<SpellingIx>,
     /// The role the text gives them (`as:`), as an index into their roles.
     pub role: Option<usize>,
 }
@@ -144,11 +150,24 @@ pub struct At {
     pub entry: usize,
 }
 
+/// A mention in [`Index::mentions_of`]: where it is, and its form and
+/// spelling, so that a person's spellings are counted (their page, the
+/// `name-variant` rule) without reading the articles, which lie all over
+/// memory.
+#[derive(Clone, Copy, Debug)]
+pub struct MentionAt {
+    pub article: ArticleIx,
+    /// Index into the article's `mentions`.
+    pub entry: usize,
+    pub form: Option<NameForm>,
+    pub spelling: Option<SpellingIx>,
+}
+
 /// Who-points-at-what, built in one pass over all annotations.
 #[derive(Default)]
 pub struct Index {
-    /// Per person: their mentions (article, index into `mentions`).
-    pub mentions_of: Vec<Vec<At>>,
+    /// Per person: their mentions.
+    pub mentions_of: Vec<Vec<MentionAt>>,
     /// Per person: the quotes they spoke.
     pub quotes_by: Vec<Vec<At>>,
     /// Per claim: the assertions of it.
@@ -225,6 +244,7 @@ pub fn resolve(input: Input) -> (Dossier, Vec<Diagnostic>) {
         &mut diagnostics,
     );
     let names = NameMatcher::new(&people, &docs, &mut diagnostics);
+    let spellings = names.spellings();
     let lookups = annotations::Lookups {
         people: &people,
         person_by_id: &person_by_id,
@@ -253,6 +273,7 @@ pub fn resolve(input: Input) -> (Dossier, Vec<Diagnostic>) {
         person_by_id,
         claim_by_id,
         index,
+        spellings,
         sources: input.sources,
     };
     (dossier, diagnostics)
@@ -269,13 +290,22 @@ fn build_index(articles: &[ResolvedArticle], people: usize, claims: usize) -> In
         || {
             rayon::join(
                 || {
-                    group(articles, &by_date, people, |a| {
-                        a.mentions.iter().map(|m| m.person)
+                    group(articles, &by_date, people, |article, a| {
+                        a.mentions.iter().enumerate().map(move |(entry, m)| {
+                            let at = MentionAt {
+                                article,
+                                entry,
+                                form: m.form,
+                                spelling: m.spelling,
+                            };
+                            (m.person, at)
+                        })
                     })
                 },
                 || {
-                    group(articles, &by_date, people, |a| {
-                        a.quotes.iter().map(|q| q.speaker)
+                    group(articles, &by_date, people, |article, a| {
+                        (a.quotes.iter().enumerate())
+                            .map(move |(entry, q)| (q.speaker, At { article, entry }))
                     })
                 },
             )
@@ -283,8 +313,9 @@ fn build_index(articles: &[ResolvedArticle], people: usize, claims: usize) -> In
         || {
             rayon::join(
                 || {
-                    group(articles, &by_date, claims, |a| {
-                        a.assertions.iter().map(|c| c.claim)
+                    group(articles, &by_date, claims, |article, a| {
+                        (a.assertions.iter().enumerate())
+                            .map(move |(entry, c)| (c.claim, At { article, entry }))
                     })
                 },
                 || outlets(articles, &by_date),
@@ -299,18 +330,18 @@ fn build_index(articles: &[ResolvedArticle], people: usize, claims: usize) -> In
     }
 }
 
-/// Entries of the articles (in date order) grouped by what `key_of` gives
-/// for each of an article's entries, in `0..groups`.
-fn group<'a, I: Iterator<Item = usize>>(
+/// Entries of the articles (in date order) grouped by their key, in
+/// `0..groups`: `entries` gives each entry of an article with its key.
+fn group<'a, T: Clone, I: Iterator<Item = (usize, T)>>(
     articles: &'a [ResolvedArticle],
     by_date: &[ArticleIx],
     groups: usize,
-    key_of: impl Fn(&'a ResolvedArticle) -> I,
-) -> Vec<Vec<At>> {
+    entries: impl Fn(ArticleIx, &'a ResolvedArticle) -> I,
+) -> Vec<Vec<T>> {
     let mut grouped = vec![Vec::new(); groups];
     for &article in by_date {
-        for (entry, key) in key_of(&articles[article]).enumerate() {
-            grouped[key].push(At { article, entry });
+        for (key, entry) in entries(article, &articles[article]) {
+            grouped[key].push(entry);
         }
     }
     grouped

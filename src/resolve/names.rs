@@ -35,21 +35,29 @@ pub enum NameForm {
     Variant,
 }
 
-/// A name found in text: the byte range and whose name it is.
+/// A name found in text: the byte range, whose name it is, and which
+/// spelling (the text in that range, exactly).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NameHit {
     pub start: usize,
     pub end: usize,
     pub person: PersonIx,
     pub form: NameForm,
+    pub spelling: SpellingIx,
 }
 
-/// One spelling of one person's form.
+/// Index of a spelling in [`NameMatcher::spellings`].
+pub type SpellingIx = u32;
+
+/// One spelling of one person's form: the form, or the form with its first
+/// letter in upper case. No two spellings have the same text.
 #[derive(Debug)]
 struct Spelling {
     text: String,
     person: PersonIx,
     form: NameForm,
+    /// Its place in the list of all spellings.
+    ix: SpellingIx,
 }
 
 pub struct NameMatcher {
@@ -134,6 +142,8 @@ impl NameMatcher {
                                 text: spelled,
                                 person: ix,
                                 form: kind,
+                                ix: SpellingIx::try_from(spellings_all.len())
+                                    .expect("fewer than 4 billion spellings"),
                             });
                         }
                     }
@@ -171,6 +181,15 @@ impl NameMatcher {
             }),
             other_spellings: others,
         }
+    }
+
+    /// The text of every spelling, by [`SpellingIx`]: what a [`NameHit`]
+    /// covers, so that counting the spellings of a person's mentions needs
+    /// no article's text.
+    pub fn spellings(&self) -> Vec<String> {
+        let mut all: Vec<&Spelling> = self.by_words.iter().chain(&self.other_spellings).collect();
+        all.sort_unstable_by_key(|s| s.ix);
+        all.into_iter().map(|s| s.text.clone()).collect()
     }
 
     /// Every whole-word name in `text`, left to right, non-overlapping; at
@@ -328,6 +347,7 @@ fn hit(spelling: &Spelling, start: usize, end: usize) -> NameHit {
         end,
         person: spelling.person,
         form: spelling.form,
+        spelling: spelling.ix,
     }
 }
 
@@ -411,6 +431,22 @@ mod tests {
             .map(|h| (h.start, h.end))
             .collect();
         assert_eq!(found, vec![(0, 3), (17, 20)]);
+    }
+
+    #[test]
+    fn a_hit_names_the_spelling_it_covers() {
+        let people = vec![
+            person("a", "ali", &["(Abu) Ali"], &["Ally"]),
+            person("b", "Steve Witkoff", &["Witkoff"], &["Weitekamp"]),
+        ];
+        let m = NameMatcher::new(&people, &Docs::new(&HashMap::new()), &mut Vec::new());
+        let spellings = m.spellings();
+        let text = "(Abu) Ali met Steve Witkoff, Ali, ali, Ally and Weitekamp.";
+        let hits = m.find(text);
+        assert_eq!(hits.len(), 6, "{hits:?}");
+        for hit in hits {
+            assert_eq!(spellings[hit.spelling as usize], text[hit.start..hit.end]);
+        }
     }
 
     #[test]

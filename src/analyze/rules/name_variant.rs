@@ -60,16 +60,17 @@ fn usual_form(dossier: &Dossier, person: PersonIx) -> Option<Usual<'_>> {
     }
     let mut by_form: BTreeMap<&str, Use<'_>> = BTreeMap::new();
     for at in &dossier.index.mentions_of[person] {
-        let article = &dossier.articles[at.article];
-        let m = &article.mentions[at.entry];
-        if !matches!(m.form, Some(NameForm::Name | NameForm::Alias)) {
+        let (Some(NameForm::Name | NameForm::Alias), Some(spelling)) = (at.form, at.spelling)
+        else {
             continue;
-        }
-        let used = by_form.entry(article.passage_text(m.passage)).or_default();
+        };
+        let used = by_form
+            .entry(dossier.spellings[spelling as usize].as_str())
+            .or_default();
         if !used.articles.insert(at.article) {
             continue;
         }
-        let outlet = article.article.front.outlet.trim();
+        let outlet = dossier.articles[at.article].article.front.outlet.trim();
         match used.position.get(outlet) {
             Some(&k) => used.outlets[k].1 += 1,
             None => {
