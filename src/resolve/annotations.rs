@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use super::catalog::unknown;
 use super::names::{NameHit, NameMatcher};
 use super::{
-    direction, resolve_date, ClaimEntry, ClaimIx, Passage, PassageIx, PassageShape, PersonEntry,
-    PersonIx, ResolvedArticle, ResolvedAssertion, ResolvedDeclaredFlag, ResolvedMention,
-    ResolvedNote, ResolvedQuote,
+    direction, resolve_date, ClaimEntry, ClaimIx, IdMap, Passage, PassageIx, PassageShape,
+    PersonEntry, PersonIx, ResolvedArticle, ResolvedAssertion, ResolvedDeclaredFlag,
+    ResolvedMention, ResolvedNote, ResolvedQuote,
 };
 use crate::body::{AnchorError, Body, Selector, TextSpan};
 use crate::diagnostic::Diagnostic;
@@ -18,9 +18,9 @@ use crate::model::{Anchored, Article, ClaimId, ClaimKind, PersonId};
 /// What resolving an article needs to look up, shared by all articles.
 pub(super) struct Lookups<'a> {
     pub people: &'a [PersonEntry],
-    pub person_by_id: &'a HashMap<PersonId, PersonIx>,
+    pub person_by_id: &'a IdMap<PersonId, PersonIx>,
     pub claims: &'a [ClaimEntry],
-    pub claim_by_id: &'a HashMap<ClaimId, ClaimIx>,
+    pub claim_by_id: &'a IdMap<ClaimId, ClaimIx>,
     pub names: &'a NameMatcher,
     pub default_language: &'a str,
     /// Ids of broken entries, already reported: not "unknown" again.
@@ -33,7 +33,7 @@ struct ArticleResolver<'a> {
     article: &'a Article,
     body: &'a Body,
     passages: Vec<Passage>,
-    mark_by_span: HashMap<TextSpan, PassageIx>,
+    mark_by_span: HashMap<TextSpan, PassageIx, foldhash::fast::FixedState>,
     diagnostics: Vec<Diagnostic>,
     /// The sidecar, to point diagnostics at its entries.
     sidecar_doc: Doc<'a>,
@@ -72,7 +72,7 @@ pub(super) fn resolve_article(
         article: &article,
         body: &body,
         passages: Vec::with_capacity(sidecar_entries + name_hits.len()),
-        mark_by_span: HashMap::new(),
+        mark_by_span: HashMap::default(),
         diagnostics: Vec::new(),
         sidecar_doc: Doc::new(article.sidecar_source.as_deref().unwrap_or_default()),
     };

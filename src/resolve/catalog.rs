@@ -1,12 +1,12 @@
 //! People and claims: ids assigned and made unique, references between claims
 //! (`contradicts`, `total`, `parts`) and from claims to people (`about`) checked.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::{ClaimEntry, ClaimIx, PersonEntry, PersonIx};
+use super::{ClaimEntry, ClaimIx, IdMap, PersonEntry, PersonIx};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::load::yaml::{Docs, Step};
 use crate::model::{is_valid_id, slugify, Claim, ClaimId, ClaimKind, Person, PersonId, Sourced};
@@ -31,9 +31,10 @@ pub(super) fn people(
     list: Vec<Sourced<Person>>,
     sources: &Docs<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<PersonEntry>, HashMap<PersonId, PersonIx>) {
+) -> (Vec<PersonEntry>, IdMap<PersonId, PersonIx>) {
     let mut entries: Vec<PersonEntry> = Vec::with_capacity(list.len());
-    let mut by_id: HashMap<PersonId, PersonIx> = HashMap::with_capacity(list.len());
+    let mut by_id: IdMap<PersonId, PersonIx> =
+        IdMap::with_capacity_and_hasher(list.len(), Default::default());
     for Sourced { value, file, index } in list {
         let id = value
             .id
@@ -113,13 +114,14 @@ pub(super) fn people(
 
 pub(super) fn claims(
     list: Vec<Sourced<Claim>>,
-    person_by_id: &HashMap<PersonId, PersonIx>,
+    person_by_id: &IdMap<PersonId, PersonIx>,
     sources: &Docs<'_>,
     broken_ids: &HashSet<String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<ClaimEntry>, HashMap<ClaimId, ClaimIx>) {
+) -> (Vec<ClaimEntry>, IdMap<ClaimId, ClaimIx>) {
     let mut entries: Vec<ClaimEntry> = Vec::with_capacity(list.len());
-    let mut by_id: HashMap<ClaimId, ClaimIx> = HashMap::with_capacity(list.len());
+    let mut by_id: IdMap<ClaimId, ClaimIx> =
+        IdMap::with_capacity_and_hasher(list.len(), Default::default());
     for Sourced { value, file, index } in list {
         if !is_valid_id(value.id.as_str()) {
             diagnostics.push(

@@ -27,6 +27,11 @@ use crate::model::{
 pub use dates::resolve_date;
 pub use names::{NameForm, NameMatcher, SpellingIx};
 
+/// Ids to entries: looked up for every reference of every annotation, so
+/// hashed with foldhash, not std's SipHash (whose defence against chosen
+/// keys a build of the editor's own files does not need).
+pub type IdMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 pub type ArticleIx = usize;
 pub type PersonIx = usize;
 pub type ClaimIx = usize;
@@ -39,8 +44,8 @@ pub struct Dossier {
     pub articles: Vec<ResolvedArticle>,
     pub people: Vec<PersonEntry>,
     pub claims: Vec<ClaimEntry>,
-    pub person_by_id: HashMap<PersonId, PersonIx>,
-    pub claim_by_id: HashMap<ClaimId, ClaimIx>,
+    pub person_by_id: IdMap<PersonId, PersonIx>,
+    pub claim_by_id: IdMap<ClaimId, ClaimIx>,
     pub index: Index,
     /// The text of every spelling of every person's forms, by
     /// [`SpellingIx`] (see [`ResolvedMention::spelling`]).
