@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::views::{claim_href, claim_text, person_href, text_fragment_url, FlagView, Link};
+use super::views::{
+    claim_href, claim_text, iso_date, person_href, text_fragment_url, FlagView, Link,
+};
 use crate::analyze::Analysis;
 use crate::body::{escape, markdown_to_html, Decorations, Link as BodyLink, Mark};
 use crate::resolve::{ArticleIx, Dossier, PassageIx, PassageShape};
@@ -74,7 +76,12 @@ pub fn article_page<'a>(
 ) -> ArticlePage<'a> {
     let a = &dossier.articles[ix];
     let root = "../";
-    let mut pending: Vec<Pending> = Vec::new();
+    let flag_passages: usize = (analysis.by_article[ix].iter())
+        .map(|&f| analysis.flags[f].passages.len())
+        .sum();
+    let mut pending: Vec<Pending> = Vec::with_capacity(
+        a.mentions.len() + a.quotes.len() + a.assertions.len() + a.notes.len() + flag_passages,
+    );
     for m in a.mentions.iter().filter(|m| m.form.is_none()) {
         let person = &dossier.people[m.person];
         let role = m
@@ -206,7 +213,8 @@ pub fn article_page<'a>(
             .map(|k| if *k == "flag" { "flagged" } else { k })
             .collect::<Vec<_>>()
             .join(" ");
-        let mut after = String::from("<sup class=\"refs\">");
+        let mut after = String::with_capacity(24 + 160 * entries.len());
+        after.push_str("<sup class=\"refs\">");
         let mut sidenotes = String::new();
         for &i in entries {
             let mut n = itoa::Buffer::new();
@@ -322,7 +330,7 @@ pub fn article_page<'a>(
             title: &front.title,
             outlet: &front.outlet,
             outlet_href,
-            published: front.published.to_string(),
+            published: iso_date(front.published),
             estimated: front.published_estimated,
             author: front.author.as_deref(),
             url: front.url.as_deref().filter(|u| super::safe_url(u)),

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::views::{article_href, claim_href, claim_text, person_href, FlagView};
+use super::views::{article_href, claim_href, claim_text, iso_date, person_href, FlagView};
 use crate::analyze::{Analysis, DiffPiece};
 use crate::resolve::{Dossier, PassageShape};
 
@@ -103,7 +103,7 @@ pub fn dossier_json(
                 slug: a.slug(),
                 title: &f.title,
                 outlet: &f.outlet,
-                published: f.published.to_string(),
+                published: iso_date(f.published),
                 published_estimated: f.published_estimated,
                 author: f.author.as_deref(),
                 url: f.url.as_deref(),
@@ -184,7 +184,7 @@ pub fn dossier_json(
                             quote: article.body.text(passage.span),
                             stance: a.stance.as_str(),
                             value: a.value,
-                            date: a.date.map(|d| d.to_string()),
+                            date: a.date.map(iso_date),
                             anchor: &passage.anchor,
                         }
                     })

@@ -7,8 +7,8 @@ use foldhash::fast::FixedState;
 use serde::Serialize;
 
 use super::views::{
-    article_href, article_item, claim_href, claim_text, person_href, rule_explanation, rule_label,
-    ArticleItem, FlagView, Link,
+    article_href, article_item, claim_href, claim_text, iso_date, person_href, rule_explanation,
+    rule_label, ArticleItem, FlagView, Link,
 };
 use crate::analyze::Analysis;
 use crate::body::markdown_to_html;
@@ -115,7 +115,7 @@ pub fn person_page<'a>(
             Snippet {
                 href: [&article_href(dossier, at.article), "#", &passage.anchor].concat(),
                 outlet: &article.article.front.outlet,
-                published: article.article.front.published.to_string(),
+                published: iso_date(article.article.front.published),
                 before,
                 text,
                 after,
@@ -131,7 +131,7 @@ pub fn person_page<'a>(
             QuoteView {
                 href: [&article_href(dossier, at.article), "#", &passage.anchor].concat(),
                 outlet: article.article.front.outlet.clone(),
-                published: article.article.front.published.to_string(),
+                published: iso_date(article.article.front.published),
                 text: article.body.text(passage.span).to_owned(),
             }
         })
@@ -263,13 +263,13 @@ pub fn claim_page<'a>(
             AssertionView {
                 href: [&article_href(dossier, at.article), "#", &passage.anchor].concat(),
                 outlet: article.article.front.outlet.clone(),
-                published: article.article.front.published.to_string(),
+                published: iso_date(article.article.front.published),
                 stance: a.stance.as_str(),
                 value: a.value.map(|v| match &claim.unit {
                     Some(unit) => format!("{v} {unit}"),
                     None => v.to_string(),
                 }),
-                date: a.date.map(|d| d.to_string()),
+                date: a.date.map(iso_date),
                 date_written: a.date_written.clone(),
                 text: article.body.text(passage.span).to_owned(),
             }

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -47,6 +48,32 @@ pub struct Link {
     /// Relative to the site root; templates prefix `root`.
     pub href: String,
     pub text: String,
+}
+
+/// A date as `YYYY-MM-DD`, as chrono prints it. Pages print a date for each
+/// of hundreds of thousands of snippets and passages; chrono's `Display`
+/// goes through the formatting machinery a character at a time, this writes
+/// the ten bytes at once (years outside 0-9999 are left to chrono).
+pub fn iso_date(date: NaiveDate) -> String {
+    let (year, month, day) = (date.year(), date.month(), date.day());
+    let Ok(year @ 0..=9999) = u32::try_from(year) else {
+        return date.to_string();
+    };
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    [
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        '-',
+        digit(month / 10),
+        digit(month),
+        '-',
+        digit(day / 10),
+        digit(day),
+    ]
+    .into_iter()
+    .collect()
 }
 
 pub fn article_href(dossier: &Dossier, a: ArticleIx) -> String {
@@ -178,7 +205,7 @@ fn flag_view<'a>(dossier: &'a Dossier, flag: &'a Flag, id: &'a str) -> FlagView<
             FlagPassageView {
                 href: [&article_href(dossier, p.article), "#", &passage.anchor].concat(),
                 outlet: &article.article.front.outlet,
-                published: article.article.front.published.to_string(),
+                published: iso_date(article.article.front.published),
                 text: article.body.text(passage.span),
             }
         })
@@ -261,7 +288,7 @@ pub fn article_item(dossier: &Dossier, analysis: &Analysis, a: ArticleIx) -> Art
         href: article_href(dossier, a),
         title: front.title.clone(),
         outlet: front.outlet.clone(),
-        published: front.published.to_string(),
+        published: iso_date(front.published),
         estimated: front.published_estimated,
         flags: analysis.by_article[a].len(),
     }
@@ -312,6 +339,22 @@ fn fragment_encode(text: &str, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_dates_read_as_chrono_prints_them() {
+        let years = [
+            -1, 0, 7, 99, 999, 1000, 1969, 2024, 2025, 9999, 10000, 262_142,
+        ];
+        for year in years {
+            for (month, day) in [(1, 1), (2, 29), (9, 30), (10, 9), (12, 31)] {
+                if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
+                    assert_eq!(iso_date(date), date.to_string());
+                }
+            }
+        }
+        assert_eq!(iso_date(NaiveDate::MIN), NaiveDate::MIN.to_string());
+        assert_eq!(iso_date(NaiveDate::MAX), NaiveDate::MAX.to_string());
+    }
 
     #[test]
     fn text_fragments_encode_syntax_characters() {
