@@ -608,6 +608,11 @@ def main():
         results.append(ratio <= 1.0)
         print(f"dossier build / hugo build, N={hi:,}: {ratio:.2f} wall "
               f"(target <= 1.00)  {verdict(ratio <= 1.0)}")
+        # Each repetition runs the two builds back to back: their ratios
+        # show how much of the median's margin the machine's noise is.
+        pairs = [d / h for d, h in zip(by[("dossier", "build", hi)].walls, hugo.walls)]
+        print("  each repetition, against the Hugo build right after it: "
+              + ", ".join(f"{p:.2f}x" for p in pairs))
     else:
         print(f"dossier build / hugo build, N={hi:,}: not measured (hugo not run)")
     print(f"targets: {sum(results)} of {len(results)} hold (judged on median wall time)")
