@@ -337,7 +337,58 @@ impl Body {
 /// Markdown from YAML (notes, summaries, statements, descriptions): the same
 /// safe renderer as article bodies, without decorations.
 pub fn markdown_to_html(markdown: &str) -> String {
-    Body::parse(markdown).render(&Decorations::default())
+    plain_paragraph(markdown)
+        .unwrap_or_else(|| Body::parse(markdown).render(&Decorations::default()))
+}
+
+/// The HTML of a text that Markdown reads as one paragraph of just that
+/// text, written without parsing; `None` for any other text. Most
+/// statements and notes are such a sentence, and a build renders tens of
+/// thousands of them: one line, starting with a letter, a quotation mark or
+/// a parenthesis, holding no character that any Markdown syntax (or a table,
+/// footnote or strikethrough) starts with, and no space or control
+/// character at either end.
+fn plain_paragraph(markdown: &str) -> Option<String> {
+    let first = markdown.chars().next()?;
+    let last = markdown.chars().next_back()?;
+    let opens_a_paragraph =
+        first.is_alphabetic() || !first.is_ascii() || matches!(first, '"' | '\'' | '(');
+    let plain = |c: char| {
+        !c.is_ascii()
+            || c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                ' ' | '.'
+                    | ','
+                    | ';'
+                    | ':'
+                    | '?'
+                    | '!'
+                    | '\''
+                    | '"'
+                    | '('
+                    | ')'
+                    | '%'
+                    | '/'
+                    | '@'
+                    | '+'
+                    | '='
+                    | '-'
+                    | '$'
+            )
+    };
+    let ends_clean = |c: char| !c.is_whitespace() && !c.is_control();
+    (opens_a_paragraph
+        && ends_clean(first)
+        && ends_clean(last)
+        && markdown.chars().all(|c| plain(c) && !c.is_control()))
+    .then(|| {
+        let mut html = String::with_capacity(markdown.len() + 16);
+        html.push_str("<p>");
+        html::escape_into(&mut html, markdown);
+        html.push_str("</p>\n");
+        html
+    })
 }
 
 /// Markdown to plain text: emphasis and link markup dropped.

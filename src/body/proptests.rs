@@ -258,3 +258,54 @@ proptest! {
         }
     }
 }
+
+/// Pieces of one-line texts: what a plain sentence may hold (including
+/// spaces and invisible characters that Markdown might trim), and Markdown
+/// syntax of every kind, inline and at the start of a line.
+#[rustfmt::skip]
+const PLAIN_PIECES: &[&str] = &[
+    "a", "Zo", "é", "غ", "7", " ", ".", ",", ";", ":", "?", "!", "'", "\"", "(", ")", "%", "/", "@",
+    "+", "=", "-", "$", "\u{A0}", "\u{FEFF}", "\u{2028}", "“", "—", "…", "🙂",
+];
+#[rustfmt::skip]
+const MARKUP_PIECES: &[&str] = &[
+    "*a*", "**a**", "_a_", "`a`", "[a](b)", "[^1]", "<b>", "&amp;", "\\*", "~~a~~", "a|b", "# ",
+    "1. ", "- ", "> ", "    ", "\n", "\r", "\t", "\u{0}", "{", "}",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// The shortcut for plain sentences gives exactly what parsing gives.
+    #[test]
+    fn plain_paragraphs_render_as_parsed(
+        pieces in prop::collection::vec(
+            prop_oneof![10 => select(PLAIN_PIECES), 1 => select(MARKUP_PIECES)],
+            0..14,
+        ),
+    ) {
+        let text = pieces.concat();
+        if let Some(html) = plain_paragraph(&text) {
+            prop_assert_eq!(html, Body::parse(&text).render(&Decorations::default()));
+        }
+    }
+}
+
+#[test]
+fn plain_sentences_take_the_shortcut_and_markup_does_not() {
+    for plain in [
+        "Trucks that crossed into Gaza on 16 September 2024",
+        "“Quoted,” she said (twice).",
+    ] {
+        assert!(plain_paragraph(plain).is_some(), "{plain}");
+    }
+    for markup in [
+        "The *official* said",
+        "see [the report](x)",
+        "1. first",
+        "- item",
+        "a  \nb",
+    ] {
+        assert!(plain_paragraph(markup).is_none(), "{markup}");
+    }
+}
