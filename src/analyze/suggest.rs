@@ -515,8 +515,9 @@ fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx, out:
     }
 }
 
-/// The words the articles use in lower case: every word of every article
-/// goes through here, most of them again and again ("the", "said").
+/// A set of the articles' words that most of them enter again and again:
+/// ordinary words ("the", "said": every word of every article in lower case
+/// goes through here), and capitalised ones ("Gaza", "Hamas").
 ///
 /// Keyed by the word's 64-bit hash, which is all an insert compares: an
 /// insert of a word already there (most of them) then reads no text, where a
@@ -524,19 +525,19 @@ fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx, out:
 /// memory. Each hash keeps the first word seen with it, and a lookup compares
 /// that word, so an answer is exact unless two words share a 64-bit hash.
 #[derive(Default)]
-struct LowerWords<'a> {
+struct SeenWords<'a> {
     by_hash: HashMap<u64, &'a str, BuildHasherDefault<PreHashed>>,
     hasher: FixedState,
 }
 
-impl<'a> LowerWords<'a> {
+impl<'a> SeenWords<'a> {
     fn insert(&mut self, word: &'a str) {
         self.by_hash
             .entry(self.hasher.hash_one(word))
             .or_insert(word);
     }
 
-    fn merge(&mut self, other: LowerWords<'a>) {
+    fn merge(&mut self, other: SeenWords<'a>) {
         for (hash, word) in other.by_hash {
             self.by_hash.entry(hash).or_insert(word);
         }
@@ -572,13 +573,13 @@ impl Hasher for PreHashed {
 /// What the articles contain, for both suggestions.
 #[derive(Default)]
 struct Corpus<'a> {
-    /// Every word used in lower case (ordinary words), by its hash.
-    lower: LowerWords<'a>,
+    /// Every word used in lower case (ordinary words).
+    lower: SeenWords<'a>,
     /// Capitalised word outside linked names -> (first article, first place
     /// there, number of articles).
     capitalised: WordMap<'a, (ArticleIx, TextSpan, usize)>,
     /// Capitalised words seen other than at the start of a sentence.
-    mid_sentence: WordSet<'a>,
+    mid_sentence: SeenWords<'a>,
     /// Names (two or more capitalised words) by text and whether they start
     /// a sentence: how often.
     names: HashMap<(String, bool), usize, FixedState>,
@@ -586,7 +587,7 @@ struct Corpus<'a> {
     placelike: HashSet<String, FixedState>,
     /// Capitalised words that stand alone, not next to another ("Israel
     /// says", "Starmer said").
-    alone: WordSet<'a>,
+    alone: SeenWords<'a>,
 }
 
 impl<'a> Corpus<'a> {
@@ -612,12 +613,12 @@ impl<'a> Corpus<'a> {
         for (word, seen) in other.capitalised {
             self.add_capitalised(word, seen);
         }
-        self.mid_sentence.extend(other.mid_sentence);
+        self.mid_sentence.merge(other.mid_sentence);
         for (name, count) in other.names {
             *self.names.entry(name).or_default() += count;
         }
         self.placelike.extend(other.placelike);
-        self.alone.extend(other.alone);
+        self.alone.merge(other.alone);
         self
     }
 
