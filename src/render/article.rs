@@ -12,7 +12,7 @@ use super::views::{
 };
 use crate::analyze::Analysis;
 use crate::body::{escape, markdown_to_html, Decorations, Link as BodyLink, Mark};
-use crate::resolve::{ArticleIx, Dossier, PassageIx, PassageShape};
+use crate::resolve::{Anchor, ArticleIx, Dossier, PassageIx, PassageShape};
 
 #[derive(Serialize)]
 pub struct ArticleView<'a> {
@@ -35,7 +35,7 @@ pub struct AnnotationView<'a> {
     /// Element id of the entry: `ann-<n>`.
     pub id: String,
     /// Anchor of the passage it annotates.
-    pub passage: &'a str,
+    pub passage: Anchor,
     pub kind: &'static str,
     pub label: &'static str,
     /// What it says, as HTML marked safe (links to claims, people, flags).
@@ -188,7 +188,7 @@ pub fn article_page<'a>(
         let passage = a.passage(p.passage);
         annotations.push(AnnotationView {
             id: ["ann-", itoa::Buffer::new().format(i + 1)].concat(),
-            passage: &passage.anchor,
+            passage: passage.anchor,
             kind: p.kind,
             label: p.label,
             html: tera::Value::safe_string(&p.html),
@@ -267,9 +267,9 @@ pub fn article_page<'a>(
             .collect::<Vec<_>>()
             .join(", ");
         let id = match passage.shape {
-            PassageShape::Mark => passage.anchor.clone(),
+            PassageShape::Mark => passage.anchor.text().to_owned(),
             // A flagged name is a link; its marker rides on a mark of its own.
-            PassageShape::NameLink(_) => [&passage.anchor, "-mark"].concat(),
+            PassageShape::NameLink(_) => [&passage.anchor.text(), "-mark"].concat(),
         };
         deco.marks.push(Mark {
             span: passage.span,
@@ -295,7 +295,7 @@ pub fn article_page<'a>(
             deco.links.push(BodyLink {
                 span: passage.span,
                 href: [root, &person_href(dossier, person)].concat(),
-                id: passage.anchor.clone(),
+                id: passage.anchor.text().to_owned(),
                 class: if variant {
                     "person variant".into()
                 } else {

@@ -7,9 +7,10 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::json;
 use super::views::{article_href, claim_href, claim_text, iso_date, person_href, FlagView};
 use crate::analyze::{Analysis, DiffPiece};
-use crate::resolve::{Dossier, PassageShape};
+use crate::resolve::{Anchor, Dossier, PassageShape};
 
 #[derive(Serialize)]
 struct ArticleJson<'a> {
@@ -28,7 +29,7 @@ struct ArticleJson<'a> {
 struct MentionJson<'a> {
     article: &'a str,
     text: &'a str,
-    anchor: &'a str,
+    anchor: Anchor,
     form: Option<crate::resolve::NameForm>,
     role: Option<&'a str>,
 }
@@ -48,7 +49,7 @@ struct PersonJson<'a> {
 struct PassageJson<'a> {
     article: &'a str,
     quote: &'a str,
-    anchor: &'a str,
+    anchor: Anchor,
 }
 
 #[derive(Serialize)]
@@ -58,7 +59,7 @@ struct AssertionJson<'a> {
     stance: &'static str,
     value: Option<crate::model::QuantityValue>,
     date: Option<String>,
-    anchor: &'a str,
+    anchor: Anchor,
 }
 
 #[derive(Serialize)]
@@ -136,7 +137,7 @@ pub fn dossier_json(
                                 Some(s) => &dossier.spellings[s as usize],
                                 None => article.body.text(passage.span),
                             },
-                            anchor: &passage.anchor,
+                            anchor: passage.anchor,
                             form: m.form,
                             role: m.role.map(|r| entry.person.roles[r].title.as_str()),
                         }
@@ -150,7 +151,7 @@ pub fn dossier_json(
                         PassageJson {
                             article: article.slug(),
                             quote: article.body.text(passage.span),
-                            anchor: &passage.anchor,
+                            anchor: passage.anchor,
                         }
                     })
                     .collect(),
@@ -185,7 +186,7 @@ pub fn dossier_json(
                             stance: a.stance.as_str(),
                             value: a.value,
                             date: a.date.map(iso_date),
-                            anchor: &passage.anchor,
+                            anchor: passage.anchor,
                         }
                     })
                     .collect(),
@@ -221,7 +222,7 @@ pub fn dossier_json(
                         PassageJson {
                             article: article.slug(),
                             quote: article.body.text(passage.span),
-                            anchor: &passage.anchor,
+                            anchor: passage.anchor,
                         }
                     })
                     .collect(),
@@ -251,7 +252,7 @@ pub fn dossier_json(
     };
     // Typed structs straight to the file, each entry built as it is written:
     // no intermediate JSON tree, and never the whole dossier's views at once.
-    serde_json::to_writer(out, &doc).map_err(io::Error::other)
+    json::to_writer(out, &doc)
 }
 
 /// A JSON array serialised from the iterator `F` makes, one entry at a time.
@@ -409,7 +410,7 @@ pub fn annotations_jsonld(dossier: &Dossier, mut out: impl Write) -> io::Result<
             if i > 0 {
                 bytes.push(b',');
             }
-            serde_json::to_writer(&mut bytes, item).expect("JSON of plain data");
+            json::to_writer(&mut bytes, item).expect("JSON of plain data");
         }
         (items.len(), bytes)
     };
@@ -430,7 +431,7 @@ pub fn annotations_jsonld(dossier: &Dossier, mut out: impl Write) -> io::Result<
     out.write_all(
         br#"{"@context":"http://www.w3.org/ns/anno.jsonld","type":"AnnotationCollection","label":"#,
     )?;
-    serde_json::to_writer(&mut out, &dossier.config.title).map_err(io::Error::other)?;
+    json::write_str(&mut out, &dossier.config.title)?;
     write!(
         out,
         r#","total":{total},"first":{{"type":"AnnotationPage","items":["#
@@ -465,7 +466,7 @@ pub fn search_index(dossier: &Dossier, mut out: impl Write) -> io::Result<()> {
     let mut entry = |out: &mut dyn Write, e: Entry<'_>| -> io::Result<()> {
         out.write_all(if first { b"[" } else { b"," })?;
         first = false;
-        serde_json::to_writer(out, &e).map_err(io::Error::other)
+        json::to_writer(out, &e)
     };
     out.write_all(b"window.DOSSIER_SEARCH=")?;
     for (ix, a) in dossier.articles.iter().enumerate() {

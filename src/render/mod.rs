@@ -8,6 +8,7 @@
 
 mod article;
 mod data;
+mod json;
 mod pages;
 pub mod theme;
 mod views;

@@ -7,8 +7,8 @@ use foldhash::fast::FixedState;
 use serde::Serialize;
 
 use super::views::{
-    article_href, article_item, claim_href, claim_text, iso_date, person_href, rule_explanation,
-    rule_label, ArticleItem, FlagView, Link,
+    article_href, article_item, claim_href, claim_text, iso_date, passage_href, person_href,
+    rule_explanation, rule_label, ArticleItem, FlagView, Link,
 };
 use crate::analyze::Analysis;
 use crate::body::markdown_to_html;
@@ -113,7 +113,7 @@ pub fn person_page<'a>(
             let passage = article.passage(m.passage);
             let (before, text, after) = article.body.context(passage.span, 70);
             Snippet {
-                href: [&article_href(dossier, at.article), "#", &passage.anchor].concat(),
+                href: passage_href(dossier, at.article, passage.anchor),
                 outlet: &article.article.front.outlet,
                 published: iso_date(article.article.front.published),
                 before,
@@ -129,7 +129,7 @@ pub fn person_page<'a>(
             let article = &dossier.articles[at.article];
             let passage = article.passage(article.quotes[at.entry].passage);
             QuoteView {
-                href: [&article_href(dossier, at.article), "#", &passage.anchor].concat(),
+                href: passage_href(dossier, at.article, passage.anchor),
                 outlet: article.article.front.outlet.clone(),
                 published: iso_date(article.article.front.published),
                 text: article.body.text(passage.span).to_owned(),
@@ -261,7 +261,7 @@ pub fn claim_page<'a>(
             let a = &article.assertions[at.entry];
             let passage = article.passage(a.passage);
             AssertionView {
-                href: [&article_href(dossier, at.article), "#", &passage.anchor].concat(),
+                href: passage_href(dossier, at.article, passage.anchor),
                 outlet: article.article.front.outlet.clone(),
                 published: iso_date(article.article.front.published),
                 stance: a.stance.as_str(),

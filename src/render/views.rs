@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::analyze::{Analysis, DiffPiece, Flag};
 use crate::body::markdown_to_html;
-use crate::resolve::{ArticleIx, ClaimIx, Dossier, PersonIx};
+use crate::resolve::{Anchor, ArticleIx, ClaimIx, Dossier, PersonIx};
 
 /// Site-wide settings every page shows (title, language).
 #[derive(Serialize)]
@@ -78,6 +78,17 @@ pub fn iso_date(date: NaiveDate) -> String {
 
 pub fn article_href(dossier: &Dossier, a: ArticleIx) -> String {
     ["articles/", dossier.articles[a].slug(), ".html"].concat()
+}
+
+/// The link to a passage of article `a`, from a page one folder down.
+pub fn passage_href(dossier: &Dossier, a: ArticleIx, anchor: Anchor) -> String {
+    [
+        "articles/",
+        dossier.articles[a].slug(),
+        ".html#",
+        &anchor.text(),
+    ]
+    .concat()
 }
 
 pub fn person_href(dossier: &Dossier, p: PersonIx) -> String {
@@ -203,7 +214,7 @@ fn flag_view<'a>(dossier: &'a Dossier, flag: &'a Flag, id: &'a str) -> FlagView<
             let article = &dossier.articles[p.article];
             let passage = article.passage(p.passage);
             FlagPassageView {
-                href: [&article_href(dossier, p.article), "#", &passage.anchor].concat(),
+                href: passage_href(dossier, p.article, passage.anchor),
                 outlet: &article.article.front.outlet,
                 published: iso_date(article.article.front.published),
                 text: article.body.text(passage.span),

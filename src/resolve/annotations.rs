@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::catalog::unknown;
 use super::names::{NameHit, NameMatcher};
 use super::{
-    direction, resolve_date, ClaimEntry, ClaimIx, IdMap, Passage, PassageIx, PassageShape,
+    direction, resolve_date, Anchor, ClaimEntry, ClaimIx, IdMap, Passage, PassageIx, PassageShape,
     PersonEntry, PersonIx, ResolvedArticle, ResolvedAssertion, ResolvedDeclaredFlag,
     ResolvedMention, ResolvedNote, ResolvedQuote,
 };
@@ -199,7 +199,7 @@ pub(super) fn resolve_article(
         let passage = r.passages.len();
         r.passages.push(Passage {
             span,
-            anchor: ["n", itoa::Buffer::new().format(passage + 1)].concat(),
+            anchor: Anchor::name(passage + 1),
             shape: PassageShape::NameLink(hit.person),
         });
         mentions.push(ResolvedMention {
@@ -264,7 +264,7 @@ impl ArticleResolver<'_> {
                 let ix = self.passages.len();
                 self.passages.push(Passage {
                     span,
-                    anchor: ["p", itoa::Buffer::new().format(ix + 1)].concat(),
+                    anchor: Anchor::mark(ix + 1),
                     shape: PassageShape::Mark,
                 });
                 ix

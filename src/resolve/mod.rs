@@ -94,7 +94,7 @@ pub struct ResolvedArticle {
 /// id of the element that marks it on the article page.
 pub struct Passage {
     pub span: TextSpan,
-    pub anchor: String,
+    pub anchor: Anchor,
     /// How the passage is shown: a highlight, or a link to a person's page.
     pub shape: PassageShape,
 }
@@ -108,6 +108,70 @@ pub enum PassageShape {
 }
 
 pub type PassageIx = usize;
+
+/// The id of the element that marks a passage on its article's page: `p<n>`
+/// for a highlighted passage, `n<n>` for a name found in the text. Kept as
+/// its letter and number, and spelled out where a page or data file prints
+/// it: a `String` per passage was an allocation each, hundreds of thousands
+/// at 10,000 articles, read back from all over memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Anchor {
+    letter: u8,
+    number: u32,
+}
+
+impl Anchor {
+    /// The anchor of the highlighted passage numbered `number`.
+    pub fn mark(number: usize) -> Anchor {
+        Anchor::new(b'p', number)
+    }
+
+    /// The anchor of the name found in the text numbered `number`.
+    pub fn name(number: usize) -> Anchor {
+        Anchor::new(b'n', number)
+    }
+
+    fn new(letter: u8, number: usize) -> Anchor {
+        Anchor {
+            letter,
+            number: u32::try_from(number).expect("fewer than 4 billion passages in an article"),
+        }
+    }
+
+    /// The id as text ("p3"), on the stack.
+    pub fn text(self) -> AnchorText {
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(self.number).as_bytes();
+        let mut bytes = [0; 11];
+        bytes[0] = self.letter;
+        bytes[1..=digits.len()].copy_from_slice(digits);
+        AnchorText {
+            bytes,
+            len: 1 + digits.len() as u8,
+        }
+    }
+}
+
+/// An [`Anchor`] spelled out: a letter and at most ten digits.
+pub struct AnchorText {
+    bytes: [u8; 11],
+    len: u8,
+}
+
+impl std::ops::Deref for AnchorText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)])
+            .expect("an ASCII letter and digits")
+    }
+}
+
+impl serde::Serialize for Anchor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text())
+    }
+}
 
 pub struct ResolvedMention {
     pub passage: PassageIx,
