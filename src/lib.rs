@@ -16,7 +16,6 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod resolve;
-mod scan;
 pub mod write;
 
 use std::path::{Path, PathBuf};

@@ -22,19 +22,14 @@ pub fn escape_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
 const SHORT: usize = 64;
 
 /// Hands `s` to `put` escaped, in pieces: runs of text that need nothing and
-/// the entities between them. Every string of every page goes through here.
-/// Nearly all hold nothing to escape, which `scan::holds_any` tells at a
-/// few instructions per sixteen bytes, and go whole. In a long string that
-/// does, the bytes to replace are found with `memchr`'s vector search,
-/// markup characters and quotes in two searches that each resume only after
-/// the byte they found; a short one (setting up the searches costs more) is
-/// read byte by byte.
+/// the entities between them. Every string of every page goes through here,
+/// so in a long string the bytes to replace are found with `memchr`'s vector
+/// search, markup characters and quotes in two searches that each resume
+/// only after the byte they found. Most strings a template prints are short
+/// (hrefs, names, dates), and setting up the two searches costs more than
+/// reading a short string byte by byte.
 fn escape_pieces<E>(s: &str, mut put: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
     let bytes = s.as_bytes();
-    if !crate::scan::holds_any(bytes, 0, [b'&', b'<', b'>', b'"', b'\'']) {
-        // Nearly every string.
-        return put(s);
-    }
     if bytes.len() < SHORT {
         let mut copied = 0;
         for (at, rep) in bytes
