@@ -171,6 +171,20 @@ impl<W: Write> Serializer<W> {
         Ok(())
     }
 
+    /// `{"variant":` and an array or object of `len` entries, closed with
+    /// one more `}`.
+    fn open_in_variant(
+        &mut self,
+        variant: &str,
+        bracket: &'static [u8; 1],
+        len: usize,
+    ) -> Result<Compound<'_, W>, Error> {
+        self.open_variant(variant)?;
+        let mut compound = self.open(bracket, len == 0)?;
+        compound.variant = true;
+        Ok(compound)
+    }
+
     fn open(&mut self, bracket: &'static [u8; 1], empty: bool) -> Result<Compound<'_, W>, Error> {
         self.out.write_all(bracket)?;
         if empty {
@@ -340,10 +354,7 @@ impl<'a, W: Write> ser::Serializer for &'a mut Serializer<W> {
         variant: &'static str,
         len: usize,
     ) -> Result<Compound<'a, W>, Error> {
-        self.open_variant(variant)?;
-        let mut compound = self.serialize_seq(Some(len))?;
-        compound.variant = true;
-        Ok(compound)
+        self.open_in_variant(variant, b"[", len)
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a, W>, Error> {
         self.open(b"{", len == Some(0))
@@ -358,57 +369,48 @@ impl<'a, W: Write> ser::Serializer for &'a mut Serializer<W> {
         variant: &'static str,
         len: usize,
     ) -> Result<Compound<'a, W>, Error> {
-        self.open_variant(variant)?;
-        let mut compound = self.serialize_map(Some(len))?;
-        compound.variant = true;
-        Ok(compound)
+        self.open_in_variant(variant, b"{", len)
     }
 }
 
-impl<W: Write> ser::SerializeSeq for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.comma()?;
-        value.serialize(&mut *self.ser)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close(b"]")
-    }
+/// The compound kinds serde distinguishes that are written alike here: as
+/// an array (each element after a comma) or as an object (each field as a
+/// key and its value).
+macro_rules! written_as {
+    (array: $($kind:ident :: $add:ident),*) => {$(
+        impl<W: Write> ser::$kind for Compound<'_, W> {
+            type Ok = ();
+            type Error = Error;
+            fn $add<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+                self.comma()?;
+                value.serialize(&mut *self.ser)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.close(b"]")
+            }
+        }
+    )*};
+    (object: $($kind:ident),*) => {$(
+        impl<W: Write> ser::$kind for Compound<'_, W> {
+            type Ok = ();
+            type Error = Error;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Error> {
+                self.entry(key, value)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.close(b"}")
+            }
+        }
+    )*};
 }
 
-impl<W: Write> ser::SerializeTuple for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close(b"]")
-    }
-}
-
-impl<W: Write> ser::SerializeTupleStruct for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close(b"]")
-    }
-}
-
-impl<W: Write> ser::SerializeTupleVariant for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close(b"]")
-    }
-}
+written_as!(array: SerializeSeq::serialize_element, SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field, SerializeTupleVariant::serialize_field);
+written_as!(object: SerializeStruct, SerializeStructVariant);
 
 impl<W: Write> ser::SerializeMap for Compound<'_, W> {
     type Ok = ();
@@ -430,36 +432,6 @@ impl<W: Write> ser::SerializeMap for Compound<'_, W> {
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         self.ser.out.write_all(b":")?;
         value.serialize(&mut *self.ser)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close(b"}")
-    }
-}
-
-impl<W: Write> ser::SerializeStruct for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        self.entry(key, value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close(b"}")
-    }
-}
-
-impl<W: Write> ser::SerializeStructVariant for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        self.entry(key, value)
     }
     fn end(self) -> Result<(), Error> {
         self.close(b"}")
