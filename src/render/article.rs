@@ -188,7 +188,7 @@ pub fn article_page<'a>(
         let passage = a.passage(p.passage);
         annotations.push(AnnotationView {
             id: ["ann-", itoa::Buffer::new().format(i + 1)].concat(),
-            passage: passage.anchor,
+            passage: a.anchor(p.passage),
             kind: p.kind,
             label: p.label,
             html: tera::Value::safe_string(&p.html),
@@ -196,7 +196,7 @@ pub fn article_page<'a>(
             // Entries of one passage are numbered in a row: the next ones
             // reuse the first one's link.
             original: match annotations.last() {
-                Some(prev) if prev.passage == passage.anchor => prev.original.clone(),
+                Some(prev) if prev.passage == a.anchor(p.passage) => prev.original.clone(),
                 _ => original.map(|u| text_fragment_url(u, a.body.text(passage.span))),
             },
         });
@@ -267,9 +267,9 @@ pub fn article_page<'a>(
             .collect::<Vec<_>>()
             .join(", ");
         let id = match passage.shape {
-            PassageShape::Mark => passage.anchor.text().to_owned(),
+            PassageShape::Mark => a.anchor(*passage_ix).text().to_owned(),
             // A flagged name is a link; its marker rides on a mark of its own.
-            PassageShape::NameLink(_) => [&passage.anchor.text(), "-mark"].concat(),
+            PassageShape::NameLink(_) => [&a.anchor(*passage_ix).text(), "-mark"].concat(),
         };
         deco.marks.push(Mark {
             span: passage.span,
@@ -295,7 +295,7 @@ pub fn article_page<'a>(
             deco.links.push(BodyLink {
                 span: passage.span,
                 href: [root, &person_href(dossier, person)].concat(),
-                id: passage.anchor.text().to_owned(),
+                id: a.anchor(ix_p).text().to_owned(),
                 class: if variant {
                     "person variant".into()
                 } else {

@@ -137,7 +137,7 @@ pub fn dossier_json(
                                 Some(s) => &dossier.spellings[s as usize],
                                 None => article.body.text(passage.span),
                             },
-                            anchor: passage.anchor,
+                            anchor: article.anchor(m.passage),
                             form: m.form,
                             role: m.role.map(|r| entry.person.roles[r].title.as_str()),
                         }
@@ -147,11 +147,11 @@ pub fn dossier_json(
                     .iter()
                     .map(|at| {
                         let article = &dossier.articles[at.article];
-                        let passage = article.passage(article.quotes[at.entry].passage);
+                        let ix = article.quotes[at.entry].passage;
                         PassageJson {
                             article: article.slug(),
-                            quote: article.body.text(passage.span),
-                            anchor: passage.anchor,
+                            quote: article.passage_text(ix),
+                            anchor: article.anchor(ix),
                         }
                     })
                     .collect(),
@@ -186,7 +186,7 @@ pub fn dossier_json(
                             stance: a.stance.as_str(),
                             value: a.value,
                             date: a.date.map(iso_date),
-                            anchor: passage.anchor,
+                            anchor: article.anchor(a.passage),
                         }
                     })
                     .collect(),
@@ -222,7 +222,7 @@ pub fn dossier_json(
                         PassageJson {
                             article: article.slug(),
                             quote: article.body.text(passage.span),
-                            anchor: passage.anchor,
+                            anchor: article.anchor(p.passage),
                         }
                     })
                     .collect(),

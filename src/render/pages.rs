@@ -113,7 +113,7 @@ pub fn person_page<'a>(
             let passage = article.passage(m.passage);
             let (before, text, after) = article.body.context(passage.span, 70);
             Snippet {
-                href: passage_href(dossier, at.article, passage.anchor),
+                href: passage_href(dossier, at.article, m.passage),
                 outlet: &article.article.front.outlet,
                 published: iso_date(article.article.front.published),
                 before,
@@ -127,12 +127,12 @@ pub fn person_page<'a>(
         .iter()
         .map(|at| {
             let article = &dossier.articles[at.article];
-            let passage = article.passage(article.quotes[at.entry].passage);
+            let ix = article.quotes[at.entry].passage;
             QuoteView {
-                href: passage_href(dossier, at.article, passage.anchor),
+                href: passage_href(dossier, at.article, ix),
                 outlet: article.article.front.outlet.clone(),
                 published: iso_date(article.article.front.published),
-                text: article.body.text(passage.span).to_owned(),
+                text: article.passage_text(ix).to_owned(),
             }
         })
         .collect();
@@ -261,7 +261,7 @@ pub fn claim_page<'a>(
             let a = &article.assertions[at.entry];
             let passage = article.passage(a.passage);
             AssertionView {
-                href: passage_href(dossier, at.article, passage.anchor),
+                href: passage_href(dossier, at.article, a.passage),
                 outlet: article.article.front.outlet.clone(),
                 published: iso_date(article.article.front.published),
                 stance: a.stance.as_str(),

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::analyze::{Analysis, DiffPiece, Flag};
 use crate::body::markdown_to_html;
-use crate::resolve::{Anchor, ArticleIx, ClaimIx, Dossier, PersonIx};
+use crate::resolve::{ArticleIx, ClaimIx, Dossier, PassageIx, PersonIx};
 
 /// Site-wide settings every page shows (title, language).
 #[derive(Serialize)]
@@ -80,13 +80,14 @@ pub fn article_href(dossier: &Dossier, a: ArticleIx) -> String {
     ["articles/", dossier.articles[a].slug(), ".html"].concat()
 }
 
-/// The link to a passage of article `a`, from a page one folder down.
-pub fn passage_href(dossier: &Dossier, a: ArticleIx, anchor: Anchor) -> String {
+/// The link to passage `passage` of article `a`, from a page one folder down.
+pub fn passage_href(dossier: &Dossier, a: ArticleIx, passage: PassageIx) -> String {
+    let article = &dossier.articles[a];
     [
         "articles/",
-        dossier.articles[a].slug(),
+        article.slug(),
         ".html#",
-        &anchor.text(),
+        &article.anchor(passage).text(),
     ]
     .concat()
 }
@@ -214,7 +215,7 @@ fn flag_view<'a>(dossier: &'a Dossier, flag: &'a Flag, id: &'a str) -> FlagView<
             let article = &dossier.articles[p.article];
             let passage = article.passage(p.passage);
             FlagPassageView {
-                href: passage_href(dossier, p.article, passage.anchor),
+                href: passage_href(dossier, p.article, p.passage),
                 outlet: &article.article.front.outlet,
                 published: iso_date(article.article.front.published),
                 text: article.body.text(passage.span),

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::catalog::unknown;
 use super::names::{NameHit, NameMatcher};
 use super::{
-    direction, resolve_date, Anchor, ClaimEntry, ClaimIx, IdMap, Passage, PassageIx, PassageShape,
+    direction, resolve_date, ClaimEntry, ClaimIx, IdMap, Passage, PassageIx, PassageShape,
     PersonEntry, PersonIx, ResolvedArticle, ResolvedAssertion, ResolvedDeclaredFlag,
     ResolvedMention, ResolvedNote, ResolvedQuote,
 };
@@ -199,7 +199,6 @@ pub(super) fn resolve_article(
         let passage = r.passages.len();
         r.passages.push(Passage {
             span,
-            anchor: Anchor::name(passage + 1),
             shape: PassageShape::NameLink(hit.person),
         });
         mentions.push(ResolvedMention {
@@ -264,7 +263,6 @@ impl ArticleResolver<'_> {
                 let ix = self.passages.len();
                 self.passages.push(Passage {
                     span,
-                    anchor: Anchor::mark(ix + 1),
                     shape: PassageShape::Mark,
                 });
                 ix

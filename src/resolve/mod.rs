@@ -90,11 +90,11 @@ pub struct ResolvedArticle {
     pub declared_flags: Vec<ResolvedDeclaredFlag>,
 }
 
-/// A stretch of an article's text that something points at. Its `anchor` is the
-/// id of the element that marks it on the article page.
+/// A stretch of an article's text that something points at. The element that
+/// marks it on the article page has its [`Anchor`]
+/// ([`ResolvedArticle::anchor`]).
 pub struct Passage {
     pub span: TextSpan,
-    pub anchor: Anchor,
     /// How the passage is shown: a highlight, or a link to a person's page.
     pub shape: PassageShape,
 }
@@ -110,10 +110,11 @@ pub enum PassageShape {
 pub type PassageIx = usize;
 
 /// The id of the element that marks a passage on its article's page: `p<n>`
-/// for a highlighted passage, `n<n>` for a name found in the text. Kept as
-/// its letter and number, and spelled out where a page or data file prints
-/// it: a `String` per passage was an allocation each, hundreds of thousands
-/// at 10,000 articles, read back from all over memory.
+/// for a highlighted passage, `n<n>` for a name found in the text, `n` being
+/// the passage's place in its article from 1. Derived from the passage, and
+/// spelled out (on the stack) where a page or data file prints it: a
+/// `String` per passage was an allocation each, hundreds of thousands at
+/// 10,000 articles, read back from all over memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Anchor {
     letter: u8,
@@ -121,20 +122,13 @@ pub struct Anchor {
 }
 
 impl Anchor {
-    /// The anchor of the highlighted passage numbered `number`.
-    pub fn mark(number: usize) -> Anchor {
-        Anchor::new(b'p', number)
-    }
-
-    /// The anchor of the name found in the text numbered `number`.
-    pub fn name(number: usize) -> Anchor {
-        Anchor::new(b'n', number)
-    }
-
-    fn new(letter: u8, number: usize) -> Anchor {
+    fn of(ix: PassageIx, shape: PassageShape) -> Anchor {
         Anchor {
-            letter,
-            number: u32::try_from(number).expect("fewer than 4 billion passages in an article"),
+            letter: match shape {
+                PassageShape::Mark => b'p',
+                PassageShape::NameLink(_) => b'n',
+            },
+            number: u32::try_from(ix + 1).expect("fewer than 4 billion passages in an article"),
         }
     }
 
@@ -277,6 +271,11 @@ impl ResolvedArticle {
 
     pub fn passage(&self, ix: PassageIx) -> &Passage {
         &self.passages[ix]
+    }
+
+    /// The id of the element that marks passage `ix` on the article's page.
+    pub fn anchor(&self, ix: PassageIx) -> Anchor {
+        Anchor::of(ix, self.passages[ix].shape)
     }
 
     /// A passage's text exactly as the article has it (read from the body:
