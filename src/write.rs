@@ -81,7 +81,7 @@ impl Staging {
     pub fn put(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
         let mut file = self.open_over(relative)?;
         file.write_all(bytes)?;
-        self.cut(&file, bytes.len() as u64)
+        self.cut(&mut file, bytes.len() as u64)
     }
 
     /// Writes one file of the site by streaming into it, so that a large
@@ -96,16 +96,22 @@ impl Staging {
         fill(&mut out)?;
         let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
         let written = file.stream_position()?;
-        self.cut(&file, written)
+        self.cut(&mut file, written)
     }
 
-    /// Cuts a file written over an earlier one to the `len` bytes written.
-    fn cut(&self, file: &fs::File, len: u64) -> io::Result<()> {
+    /// Cuts a file written over an earlier one to the `len` bytes written,
+    /// if the earlier one was longer. Its size is asked first (a seek to its
+    /// end): a truncation locks the file and stamps its times even when the
+    /// size stays, and a rebuild mostly writes each page as long as before.
+    fn cut(&self, file: &mut fs::File, len: u64) -> io::Result<()> {
         if self.fresh {
             // Opened with truncation: nothing of an earlier file is left.
             return Ok(());
         }
-        file.set_len(len)
+        if file.seek(io::SeekFrom::End(0))? > len {
+            file.set_len(len)?;
+        }
+        Ok(())
     }
 
     /// Opens `relative` for writing from its start, creating it (and its
@@ -318,15 +324,23 @@ mod tests {
         fs::write(earlier.join("a/page.html"), "an older, longer page").unwrap();
         fs::write(earlier.join("data.json"), "[1, 2, 3, 4, 5]").unwrap();
         fs::write(earlier.join("gone.html"), "not written again").unwrap();
+        fs::write(earlier.join("same.html"), "same size").unwrap();
+        fs::write(earlier.join("grows.html"), "short").unwrap();
         let staging = Staging::new(&tmp.path().join("public")).unwrap();
         assert!(!staging.fresh);
         staging.put("a/page.html", b"new").unwrap();
         staging
             .stream("data.json", |out| out.write_all(b"[]"))
             .unwrap();
+        staging.put("same.html", b"SAME SIZE").unwrap();
+        staging
+            .stream("grows.html", |out| out.write_all(b"longer than before"))
+            .unwrap();
         let read = |p: &str| fs::read_to_string(staging.path().join(p)).unwrap();
         assert_eq!(read("a/page.html"), "new");
         assert_eq!(read("data.json"), "[]");
+        assert_eq!(read("same.html"), "SAME SIZE");
+        assert_eq!(read("grows.html"), "longer than before");
         staging.commit().unwrap();
         let out = tmp.path().join("public");
         assert_eq!(fs::read_to_string(out.join("data.json")).unwrap(), "[]");
