@@ -421,7 +421,7 @@ fn tail_chars(s: &str, chars: usize) -> &str {
     if chars == 0 {
         return "";
     }
-    let Some((start, _)) = s.char_indices().rev().nth(chars - 1) else {
+    let Some(start) = start_of_last_chars(s, chars) else {
         return s.trim_start();
     };
     let mut cut = &s[start..];
@@ -437,9 +437,29 @@ fn tail_chars(s: &str, chars: usize) -> &str {
     cut.trim_start()
 }
 
+/// Where the last `chars` (> 0) characters of `s` start; `None` when it has
+/// fewer. Every passage's context is cut this way (annotations.jsonld, person
+/// pages): when the last `chars` bytes are ASCII, they are those characters,
+/// found without decoding any.
+fn start_of_last_chars(s: &str, chars: usize) -> Option<usize> {
+    match s.len().checked_sub(chars) {
+        Some(start) if s.as_bytes()[start..].is_ascii() => Some(start),
+        _ => s.char_indices().rev().nth(chars - 1).map(|(i, _)| i),
+    }
+}
+
+/// Where the first `chars` characters of `s` end (all of `s` when it has no
+/// more); like [`start_of_last_chars`], ASCII is measured in bytes.
+fn end_of_first_chars(s: &str, chars: usize) -> usize {
+    match s.as_bytes().get(..chars) {
+        Some(head) if head.is_ascii() => chars,
+        _ => s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i),
+    }
+}
+
 /// The first `chars` characters of `s`, without a word cut in half.
 fn head_chars(s: &str, chars: usize) -> &str {
-    let end = s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i);
+    let end = end_of_first_chars(s, chars);
     let mut cut = &s[..end];
     let mid_word = end < s.len()
         && !s[end..].starts_with(char::is_whitespace)

@@ -309,3 +309,24 @@ fn plain_sentences_take_the_shortcut_and_markup_does_not() {
         assert!(plain_paragraph(markup).is_none(), "{markup}");
     }
 }
+
+proptest! {
+    /// Measuring characters in bytes where they are ASCII finds the same
+    /// places as counting them one by one.
+    #[test]
+    fn context_cuts_agree_with_counting_characters(
+        pieces in prop::collection::vec(select(&["a", " ", "é", "空", "“", "x y", "\n"][..]), 0..30),
+        chars in 1usize..25,
+    ) {
+        let s = pieces.concat();
+        prop_assert_eq!(
+            start_of_last_chars(&s, chars),
+            s.char_indices().rev().nth(chars - 1).map(|(i, _)| i)
+        );
+        prop_assert_eq!(
+            end_of_first_chars(&s, chars),
+            s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
+        );
+        prop_assert_eq!(end_of_first_chars(&s, 0), 0);
+    }
+}
