@@ -55,6 +55,7 @@ mod tests;
 use std::ops::Range;
 
 pub use html::{escape, escape_into, escape_to};
+pub use url::link_allowed;
 
 /// An article body, parsed once. Cheap to query many times: every block's
 /// normalised text and offset map are computed at parse time, because a

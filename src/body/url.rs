@@ -1,4 +1,5 @@
-//! Which URLs from an article may become `href`/`src` attributes.
+//! Which URLs may become `href`/`src` attributes: links in an article's
+//! Markdown, and URLs from YAML (an article's `url:`, a person's `links:`).
 //!
 //! Articles are scraped from the web and may be hostile. Only http, https and
 //! mailto, and relative URLs (including fragments), are allowed; anything
@@ -10,7 +11,7 @@
 use std::borrow::Cow;
 
 /// Whether a link target may be emitted as an `href`.
-pub(super) fn link_allowed(url: &str) -> bool {
+pub fn link_allowed(url: &str) -> bool {
     match scheme(url) {
         None => true,
         Some(s) => matches!(s.as_str(), "http" | "https" | "mailto"),
@@ -72,6 +73,7 @@ mod tests {
             "HTTP://x",
             "mailto:a@b.c",
             "../people/x.html",
+            "articles/a.html#p1",
             "#fn-1",
             "a/b:c",
             "?q=1",

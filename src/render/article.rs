@@ -11,7 +11,7 @@ use super::views::{
     claim_href, claim_text, iso_date, person_href, text_fragment_url, FlagView, Link,
 };
 use crate::analyze::Analysis;
-use crate::body::{escape, markdown_to_html, Decorations, Link as BodyLink, Mark};
+use crate::body::{escape, link_allowed, markdown_to_html, Decorations, Link as BodyLink, Mark};
 use crate::resolve::{Anchor, ArticleIx, Dossier, PassageIx, PassageShape};
 
 #[derive(Serialize)]
@@ -177,12 +177,7 @@ pub fn article_page<'a>(
 
     let mut by_passage: BTreeMap<PassageIx, Vec<usize>> = BTreeMap::new();
     let mut annotations: Vec<AnnotationView> = Vec::with_capacity(pending.len());
-    let original = a
-        .article
-        .front
-        .url
-        .as_deref()
-        .filter(|u| super::safe_url(u));
+    let original = a.article.front.url.as_deref().filter(|u| link_allowed(u));
     for (i, p) in pending.iter().enumerate() {
         by_passage.entry(p.passage).or_default().push(i);
         let passage = a.passage(p.passage);
@@ -333,7 +328,7 @@ pub fn article_page<'a>(
             published: iso_date(front.published),
             estimated: front.published_estimated,
             author: front.author.as_deref(),
-            url: front.url.as_deref().filter(|u| super::safe_url(u)),
+            url: front.url.as_deref().filter(|u| link_allowed(u)),
             retrieved: front.retrieved.map(|d| d.to_string()),
             lang: &a.lang,
             dir: a.dir,

@@ -44,22 +44,6 @@ pub struct RenderStats {
     pub steps: Vec<(&'static str, Duration)>,
 }
 
-/// Whether a URL from the dossier may become an `href`: http(s), mailto or
-/// relative; never `javascript:`, `data:` or other schemes.
-pub fn safe_url(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect();
-    let lower = cleaned.to_ascii_lowercase();
-    match lower.find(':') {
-        Some(colon) if !lower[..colon].contains(['/', '?', '#']) => {
-            matches!(&lower[..colon], "http" | "https" | "mailto")
-        }
-        _ => true,
-    }
-}
-
 /// Everything a page template gets besides its own view.
 struct Frame<'a, T: Serialize> {
     /// The site's settings ([`SiteView`]), converted once for every page.
@@ -631,20 +615,4 @@ fn page_list(dossier: &Dossier) -> Vec<String> {
             .map(|o| format!("outlets/{}.html", o.slug)),
     );
     pages
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_url;
-
-    #[test]
-    fn refuses_script_urls() {
-        assert!(safe_url("https://example.org/a"));
-        assert!(safe_url("articles/a.html#p1"));
-        assert!(safe_url("mailto:a@b.c"));
-        assert!(!safe_url("javascript:alert(1)"));
-        assert!(!safe_url(" JaVa\tScRiPt:alert(1)"));
-        assert!(!safe_url("data:text/html,<script>"));
-        assert!(!safe_url("vbscript:x"));
-    }
 }

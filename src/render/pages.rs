@@ -11,7 +11,7 @@ use super::views::{
     rule_explanation, rule_label, ArticleItem, FlagView, Link,
 };
 use crate::analyze::Analysis;
-use crate::body::markdown_to_html;
+use crate::body::{link_allowed, markdown_to_html};
 use crate::resolve::{ClaimIx, Dossier, NameForm, Outlet, PersonIx, SpellingIx};
 
 /// At most this many mention snippets on a person page: a page must not grow
@@ -150,7 +150,7 @@ pub fn person_page<'a>(
             links: person
                 .links
                 .iter()
-                .filter(|l| super::safe_url(l))
+                .filter(|l| link_allowed(l))
                 .cloned()
                 .collect(),
             roles: person
