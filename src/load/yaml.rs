@@ -298,18 +298,20 @@ struct SyntaxParts {
     context_mark: Option<(usize, usize)>,
 }
 
+/// How serde's own errors start (libyaml's syntax errors never do).
+const SERDE_ERRORS: &[&str] = &[
+    "unknown field",
+    "missing field",
+    "invalid type",
+    "invalid value",
+    "invalid length",
+    "unknown variant",
+    "duplicate field",
+];
+
 fn syntax_parts(full: &str) -> Option<SyntaxParts> {
     // Only libyaml's errors have this shape; serde's start with a known word.
-    const SERDE: &[&str] = &[
-        "unknown field",
-        "missing field",
-        "invalid type",
-        "invalid value",
-        "invalid length",
-        "unknown variant",
-        "duplicate field",
-    ];
-    if SERDE.iter().any(|s| full.contains(s)) {
+    if SERDE_ERRORS.iter().any(|s| full.contains(s)) {
         return None;
     }
     let (head, context) = match full.find(", while ") {
@@ -382,14 +384,7 @@ fn error_message(full: &str) -> (Option<String>, String) {
             message = &message[..i];
         }
     }
-    const STARTS: &[&str] = &[
-        "unknown field",
-        "missing field",
-        "invalid type",
-        "invalid value",
-        "invalid length",
-        "unknown variant",
-        "duplicate field",
+    const OTHER_STARTS: &[&str] = &[
         "recursion limit exceeded",
         "data did not match any variant",
         // chrono's date errors
@@ -401,7 +396,7 @@ fn error_message(full: &str) -> (Option<String>, String) {
         "no possible date",
         "bad or unsupported format",
     ];
-    for start in STARTS {
+    for start in SERDE_ERRORS.iter().chain(OTHER_STARTS) {
         if message.starts_with(start) {
             break;
         }
