@@ -10,6 +10,7 @@
 //! versions found in different articles, covering every passage of both, with
 //! a word-level difference.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
@@ -28,12 +29,22 @@ pub const NEAR: f64 = 0.6;
 const MIN_COMMON: usize = 3;
 
 /// One wording of a speaker's quote and where it appears, in date order.
-struct Version {
-    words: Words,
+struct Version<'d> {
+    /// Its first passage's text, read into [`Words`] only when a pair of
+    /// versions gets as far as a comparison: most never do, and a quote's
+    /// words are two strings each.
+    text: &'d str,
+    words: OnceCell<Words>,
     /// Hashes of its keys, sorted and deduplicated: a cheap upper bound on
     /// the words in common (two words of one hash only loosen the bound).
     bag: Vec<u64>,
     passages: Vec<FlagPassage>,
+}
+
+impl Version<'_> {
+    fn words(&self) -> &Words {
+        self.words.get_or_init(|| Words::new(self.text))
+    }
 }
 
 pub fn check(dossier: &Dossier) -> Vec<Finding> {
@@ -67,13 +78,14 @@ fn check_speaker(dossier: &Dossier, speaker: PersonIx) -> Vec<Finding> {
         match by_key.get(&key) {
             Some(&v) => versions[v].passages.push(p),
             None => {
-                let words = Words::new(text);
-                by_key.insert(key, versions.len());
-                let mut bag: Vec<u64> = words.keys.iter().map(|k| hasher.hash_one(k)).collect();
+                // The key is the words' keys joined by single spaces.
+                let mut bag: Vec<u64> = key.split(' ').map(|k| hasher.hash_one(k)).collect();
                 bag.sort_unstable();
                 bag.dedup();
+                by_key.insert(key, versions.len());
                 versions.push(Version {
-                    words,
+                    text,
+                    words: OnceCell::new(),
                     bag,
                     passages: vec![p],
                 });
@@ -86,7 +98,7 @@ fn check_speaker(dossier: &Dossier, speaker: PersonIx) -> Vec<Finding> {
             if !in_two_articles(a, b) || !may_be_near(a, b) {
                 continue;
             }
-            let c = compare(&a.words, &b.words);
+            let c = compare(a.words(), b.words());
             if c.common < MIN_COMMON || c.similarity < NEAR || c.similarity >= 1.0 {
                 continue;
             }

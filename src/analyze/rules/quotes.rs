@@ -322,6 +322,21 @@ mod tests {
             let normalised = crate::body::normalize_text(&text);
             proptest::prop_assert_eq!(key_of(&text), key_of(&normalised));
         }
+
+        /// A key is the words' keys joined by single spaces, and counts
+        /// them: `quote-wording` reads a version's words from its key, and
+        /// builds its [`Words`] only to compare it.
+        #[test]
+        fn a_key_is_the_words_keys_joined(
+            pieces in proptest::collection::vec(proptest::sample::select(&[
+                "Hamas", "don", "'", "’", "t", " ", "\u{a0}", "\n", "-", "—", ".", "…", "19",
+                "\"", "“", "”", "é", "Ç", "\u{ad}", "\u{200b}", "x", "A", "'s", "日本",
+            ][..]), 0..30),
+        ) {
+            let text = pieces.concat();
+            let words = Words::new(&text);
+            proptest::prop_assert_eq!(key_of(&text), (words.keys.join(" "), words.len()));
+        }
     }
 
     fn w(text: &str) -> Words {
