@@ -302,16 +302,30 @@ pub fn direction(lang: &str) -> &'static str {
 /// be resolved is kept, so the caller can still report everything at once.
 pub fn resolve(input: Input) -> (Dossier, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let docs = crate::load::yaml::Docs::new(&input.sources);
-    let (people, person_by_id) = catalog::people(input.people, &docs, &mut diagnostics);
-    let (claims, claim_by_id) = catalog::claims(
-        input.claims,
-        &person_by_id,
-        &docs,
-        &input.broken_ids,
-        &mut diagnostics,
+    let docs = || crate::load::yaml::Docs::new(&input.sources);
+    let (people, person_by_id) = catalog::people(input.people, &docs(), &mut diagnostics);
+    // The claims and the name automaton need only the people: they are
+    // built side by side, each with its own diagnostics (and its own `Docs`,
+    // which locates them and is not shared between threads).
+    let ((claims, claim_by_id, mut found_in_claims), (names, mut found_in_names)) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            let (claims, by_id) = catalog::claims(
+                input.claims,
+                &person_by_id,
+                &docs(),
+                &input.broken_ids,
+                &mut found,
+            );
+            (claims, by_id, found)
+        },
+        || {
+            let mut found = Vec::new();
+            (NameMatcher::new(&people, &docs(), &mut found), found)
+        },
     );
-    let names = NameMatcher::new(&people, &docs, &mut diagnostics);
+    diagnostics.append(&mut found_in_claims);
+    diagnostics.append(&mut found_in_names);
     let spellings = names.spellings();
     let lookups = annotations::Lookups {
         people: &people,
@@ -348,11 +362,13 @@ pub fn resolve(input: Input) -> (Dossier, Vec<Diagnostic>) {
 }
 
 fn build_index(articles: &[ResolvedArticle], people: usize, claims: usize) -> Index {
-    let mut by_date: Vec<ArticleIx> = (0..articles.len()).collect();
-    by_date.sort_by(|&a, &b| {
-        let (a, b) = (&articles[a].article, &articles[b].article);
-        (a.front.published, &a.slug).cmp(&(b.front.published, &b.slug))
-    });
+    // The keys side by side first: compared in place, each comparison would
+    // read two articles far apart in memory.
+    let mut dated: Vec<_> = (articles.iter().enumerate())
+        .map(|(ix, a)| (a.article.front.published, &a.article.slug, ix))
+        .collect();
+    dated.sort_unstable();
+    let by_date: Vec<ArticleIx> = dated.into_iter().map(|(_, _, ix)| ix).collect();
     // The four indexes are independent: built side by side.
     let ((mentions_of, quotes_by), (assertions_of, outlets)) = rayon::join(
         || {
