@@ -173,28 +173,54 @@ pub fn analyze(dossier: &Dossier) -> (Analysis, Vec<Diagnostic>) {
             diagnostics.push(flag_diagnostic(dossier, flag, severity));
         }
     }
-    let mut analysis = Analysis {
-        by_article: vec![Vec::new(); dossier.articles.len()],
-        by_person: vec![Vec::new(); dossier.people.len()],
-        by_claim: vec![Vec::new(); dossier.claims.len()],
+    // The three indexes of the flags, side by side: each is a pass over
+    // every flag, pushing onto lists all over memory.
+    let ((by_article, by_person), by_claim) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    flags_by(&flags, dossier.articles.len(), |flag| {
+                        flag.passages.iter().map(|p| p.article)
+                    })
+                },
+                || {
+                    flags_by(&flags, dossier.people.len(), |flag| {
+                        flag.people.iter().copied()
+                    })
+                },
+            )
+        },
+        || {
+            flags_by(&flags, dossier.claims.len(), |flag| {
+                flag.claims.iter().copied()
+            })
+        },
+    );
+    let analysis = Analysis {
+        by_article,
+        by_person,
+        by_claim,
         flags,
     };
-    for (ix, flag) in analysis.flags.iter().enumerate() {
-        let mut articles: Vec<ArticleIx> = flag.passages.iter().map(|p| p.article).collect();
-        articles.dedup();
-        for a in articles {
-            if analysis.by_article[a].last() != Some(&ix) {
-                analysis.by_article[a].push(ix);
+    (analysis, diagnostics)
+}
+
+/// For each of `0..len`, the flags that `keys` gives it, each once, in
+/// order.
+fn flags_by<'f, I: Iterator<Item = usize>>(
+    flags: &'f [Flag],
+    len: usize,
+    keys: impl Fn(&'f Flag) -> I,
+) -> Vec<Vec<FlagIx>> {
+    let mut by: Vec<Vec<FlagIx>> = vec![Vec::new(); len];
+    for (ix, flag) in flags.iter().enumerate() {
+        for key in keys(flag) {
+            if by[key].last() != Some(&ix) {
+                by[key].push(ix);
             }
         }
-        for &p in &flag.people {
-            analysis.by_person[p].push(ix);
-        }
-        for &c in &flag.claims {
-            analysis.by_claim[c].push(ix);
-        }
     }
-    (analysis, diagnostics)
+    by
 }
 
 fn level_of(dossier: &Dossier, rule: &str) -> CheckLevel {
