@@ -179,10 +179,9 @@ pub fn dossier_json(
                     .map(|at| {
                         let article = &dossier.articles[at.article];
                         let a = &article.assertions[at.entry];
-                        let passage = article.passage(a.passage);
                         AssertionJson {
                             article: article.slug(),
-                            quote: article.body.text(passage.span),
+                            quote: article.passage_text(a.passage),
                             stance: a.stance.as_str(),
                             value: a.value,
                             date: a.date.map(iso_date),
@@ -218,10 +217,9 @@ pub fn dossier_json(
                     .iter()
                     .map(|p| {
                         let article = &dossier.articles[p.article];
-                        let passage = article.passage(p.passage);
                         PassageJson {
                             article: article.slug(),
-                            quote: article.body.text(passage.span),
+                            quote: article.passage_text(p.passage),
                             anchor: article.anchor(p.passage),
                         }
                     })

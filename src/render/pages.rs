@@ -259,7 +259,6 @@ pub fn claim_page<'a>(
         .map(|at| {
             let article = &dossier.articles[at.article];
             let a = &article.assertions[at.entry];
-            let passage = article.passage(a.passage);
             AssertionView {
                 href: passage_href(dossier, at.article, a.passage),
                 outlet: article.article.front.outlet.clone(),
@@ -271,7 +270,7 @@ pub fn claim_page<'a>(
                 }),
                 date: a.date.map(iso_date),
                 date_written: a.date_written.clone(),
-                text: article.body.text(passage.span).to_owned(),
+                text: article.passage_text(a.passage).to_owned(),
             }
         })
         .collect();

@@ -213,12 +213,11 @@ fn flag_view<'a>(dossier: &'a Dossier, flag: &'a Flag, id: &'a str) -> FlagView<
         .iter()
         .map(|p| {
             let article = &dossier.articles[p.article];
-            let passage = article.passage(p.passage);
             FlagPassageView {
                 href: passage_href(dossier, p.article, p.passage),
                 outlet: &article.article.front.outlet,
                 published: iso_date(article.article.front.published),
-                text: article.body.text(passage.span),
+                text: article.passage_text(p.passage),
             }
         })
         .collect();
