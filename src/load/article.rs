@@ -1,39 +1,41 @@
 //! One article: `<slug>.md` (YAML front matter + Markdown body) and its
 //! optional sidecar `<slug>.yaml`.
 
-use std::path::{Path, PathBuf};
+use std::ffi::{OsStr, OsString};
+use std::path::Path;
 
-use super::{read_text, yaml};
+use super::{yaml, Folder};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Article, ArticleSlug, FrontMatter, Sidecar};
 
 /// Loads one article; `None` when its file or front matter is unusable.
 /// A broken sidecar is reported and the article still loads without it, so
 /// the remaining problems of the dossier are found in the same run.
+/// `name` and `sidecar` are file names in `folder`.
 pub fn load(
-    root: &Path,
-    path: &Path,
-    sidecar: Option<PathBuf>,
+    folder: &Folder,
+    name: &OsStr,
+    sidecar: Option<OsString>,
 ) -> (Option<Article>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let text = match read_text(root, path) {
+    let path = &folder.path_of(name);
+    let text = match folder.read_text(name) {
         Ok(text) => text,
         Err(d) => return (None, vec![*d]),
     };
-    let (sidecar_value, sidecar_source) = match &sidecar {
-        Some(sidecar_path) => match read_text(root, sidecar_path) {
+    let (mut sidecar_value, mut sidecar_path, mut sidecar_source) = Default::default();
+    if let Some(name) = sidecar {
+        let path = folder.path_of(&name);
+        match folder.read_text(&name) {
             Ok(source) => {
-                let (sidecar, mut found) = parse_sidecar(&source, sidecar_path);
-                diagnostics.append(&mut found);
-                (sidecar, Some(source))
+                let found;
+                (sidecar_value, found) = parse_sidecar(&source, &path);
+                diagnostics.extend(found);
+                (sidecar_path, sidecar_source) = (Some(path), Some(source));
             }
-            Err(d) => {
-                diagnostics.push(*d);
-                (Sidecar::default(), None)
-            }
-        },
-        None => (Sidecar::default(), None),
-    };
+            Err(d) => diagnostics.push(*d),
+        }
+    }
     let (front_yaml, body, body_line_offset) = match split_front_matter(&text) {
         Ok(parts) => parts,
         Err(message) => {
@@ -64,7 +66,7 @@ pub fn load(
         body: body.to_owned(),
         body_line_offset,
         sidecar: sidecar_value,
-        sidecar_path: sidecar.filter(|_| sidecar_source.is_some()),
+        sidecar_path,
         sidecar_source,
     };
     (Some(article), diagnostics)

@@ -74,6 +74,75 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads a file as UTF-8 text, as a diagnostic when it can't.
 pub fn read_text(root: &Path, relative: &Path) -> Result<String, Box<Diagnostic>> {
+    // Opened before it is looked at (one path lookup, not two), without
+    // blocking: a pipe opened for reading would wait for a writer.
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        rustix::fs::OFlags::NONBLOCK.bits() as i32,
+    );
+    read_opened(options.open(root.join(relative)), relative)
+}
+
+/// A folder whose files are opened by name: its path is walked once, not
+/// again for each file. (A dossier's articles are 20,000 files at 10,000
+/// articles; walking their full paths was 1.5% of a `check`.)
+pub struct Folder {
+    /// Where the folder is, relative to the dossier's root: for messages.
+    relative: PathBuf,
+    #[cfg(unix)]
+    fd: rustix::fd::OwnedFd,
+    #[cfg(not(unix))]
+    root: PathBuf,
+}
+
+impl Folder {
+    pub fn open(root: &Path, relative: &Path) -> std::io::Result<Folder> {
+        Ok(Folder {
+            relative: relative.to_owned(),
+            #[cfg(unix)]
+            fd: rustix::fs::open(
+                root.join(relative),
+                rustix::fs::OFlags::RDONLY
+                    | rustix::fs::OFlags::DIRECTORY
+                    | rustix::fs::OFlags::CLOEXEC,
+                rustix::fs::Mode::empty(),
+            )?,
+            #[cfg(not(unix))]
+            root: root.to_owned(),
+        })
+    }
+
+    /// The path of the folder's file `name`, relative to the dossier's root.
+    pub fn path_of(&self, name: &OsStr) -> PathBuf {
+        self.relative.join(name)
+    }
+
+    /// Reads the folder's file `name` as UTF-8 text, as [`read_text`] does.
+    pub fn read_text(&self, name: &OsStr) -> Result<String, Box<Diagnostic>> {
+        #[cfg(unix)]
+        let file = rustix::fs::openat(
+            &self.fd,
+            name,
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )
+        .map(fs::File::from)
+        .map_err(std::io::Error::from);
+        #[cfg(not(unix))]
+        return read_text(&self.root, &self.path_of(name));
+        #[cfg(unix)]
+        read_opened(file, &self.path_of(name))
+    }
+}
+
+/// Reads the text of a file just opened (`relative` names it in messages).
+fn read_opened(
+    file: std::io::Result<fs::File>,
+    relative: &Path,
+) -> Result<String, Box<Diagnostic>> {
     let unreadable = |why: String| {
         Box::new(
             Diagnostic::error(
@@ -99,17 +168,7 @@ pub fn read_text(root: &Path, relative: &Path) -> Result<String, Box<Diagnostic>
             .with_hint("an article is the text of one news story; split the file, or remove what is not the article"),
         )
     };
-    let path = root.join(relative);
-    // Opened before it is looked at (one path lookup, not two), without
-    // blocking: a pipe opened for reading would wait for a writer.
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut options,
-        rustix::fs::OFlags::NONBLOCK.bits() as i32,
-    );
-    let file = options.open(&path).map_err(|e| unreadable(e.to_string()))?;
+    let file = file.map_err(|e| unreadable(e.to_string()))?;
     let meta = file.metadata().map_err(|e| unreadable(e.to_string()))?;
     // A device or a pipe (e.g. a link to /dev/zero) would never end.
     if !meta.is_file() {
@@ -253,7 +312,7 @@ fn checked_config(
 
 fn load_articles(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Article> {
     let dir = Path::new("content/articles");
-    let Ok(entries) = fs::read_dir(root.join(dir)) else {
+    let (Ok(entries), Ok(folder)) = (fs::read_dir(root.join(dir)), Folder::open(root, dir)) else {
         diagnostics.push(
             Diagnostic::warning(
                 "no-articles",
@@ -306,9 +365,8 @@ fn load_articles(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Article>
             let sidecar = ["yaml", "yml"]
                 .into_iter()
                 .map(|ext| with_extension(name, ext))
-                .find(|s| sidecar_set.contains(s.as_os_str()))
-                .map(|s| dir.join(s));
-            article::load(root, &dir.join(name), sidecar)
+                .find(|s| sidecar_set.contains(s.as_os_str()));
+            article::load(&folder, name, sidecar)
         })
         .collect();
     let mut articles = Vec::with_capacity(results.len());
@@ -409,5 +467,34 @@ mod tests {
         assert!(why("pipe.md").ends_with("it is not a regular file"));
         assert!(why("missing.md").starts_with("cannot read missing.md"));
         assert_eq!(read_text(root, Path::new("fine.md")).unwrap(), "text");
+    }
+
+    /// A file read through its [`Folder`] is read and refused as by its
+    /// path, and named in messages by its path from the dossier's root.
+    #[test]
+    fn a_folder_reads_its_files_by_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        fs::create_dir_all(root.join("content/articles/folder.md")).unwrap();
+        fs::write(root.join("content/articles/fine.md"), "\u{feff}text").unwrap();
+        fs::write(root.join("content/articles/bad.md"), b"ok\n\xff").unwrap();
+        let folder = Folder::open(root, Path::new("content/articles")).unwrap();
+        let read = |name: &str| folder.read_text(OsStr::new(name));
+        assert_eq!(read("fine.md").unwrap(), "text");
+        let error = |name: &str| read(name).unwrap_err();
+        assert!(error("folder.md").message.ends_with("it is a folder"));
+        assert_eq!(
+            error("missing.md").message.split(':').next().unwrap(),
+            format!(
+                "cannot read {}",
+                Path::new("content/articles/missing.md").display()
+            )
+        );
+        let bad = error("bad.md");
+        assert_eq!(bad.code, "not-utf8");
+        let at = bad.location.unwrap();
+        assert_eq!(at.file, Path::new("content/articles/bad.md"));
+        assert_eq!((at.line, at.column), (2, 1));
+        assert!(Folder::open(root, Path::new("content/nowhere")).is_err());
     }
 }
