@@ -423,7 +423,7 @@ fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx, out:
     let article = &dossier.articles[article_ix];
     // Capitalised words outside linked names: word -> first place. Counted
     // once per article.
-    let mut capitalised: WordMap<'a, TextSpan> = WordMap::default();
+    let mut capitalised = std::mem::take(&mut out.article_capitalised);
     // Spans of names already linked to a person, in block order.
     let mut linked: Vec<(usize, usize, usize)> = (article.passages.iter())
         .filter(|p| matches!(p.shape, PassageShape::NameLink(_)))
@@ -510,9 +510,10 @@ fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx, out:
             *out.names.entry((text, first.sentence_start)).or_default() += 1;
         }
     }
-    for (word, span) in capitalised {
+    for (word, span) in capitalised.drain() {
         out.add_capitalised(word, (article_ix, span, 1));
     }
+    out.article_capitalised = capitalised;
 }
 
 /// A set of the articles' words that most of them enter again and again:
@@ -588,6 +589,9 @@ struct Corpus<'a> {
     /// Capitalised words that stand alone, not next to another ("Israel
     /// says", "Starmer said").
     alone: SeenWords<'a>,
+    /// [`scan`]'s table of one article's capitalised words, kept empty
+    /// between articles: grown once, not again for every article.
+    article_capitalised: WordMap<'a, TextSpan>,
 }
 
 impl<'a> Corpus<'a> {
@@ -1152,6 +1156,29 @@ mod tests {
         assert!(!is_name_word("al-hayya"));
         assert!(is_name_word("Özdemir"));
         assert!(!is_name_word("ÖZDEMIR"));
+    }
+
+    /// Counted once for each article that has it, and shown where the
+    /// first article has it, whichever thread scanned which article.
+    #[test]
+    fn a_near_spelling_is_counted_by_article() {
+        let mut d = TestDossier::new().people(PEOPLE);
+        for (slug, body) in [
+            ("a", "Some text. Envoy Witkof met the team. Witkof left."),
+            ("b", "Nothing of that kind here."),
+            ("c", "Witkof again."),
+            ("d", "The envoy stayed."),
+        ] {
+            d = d.article(slug, "Albawaba", "2025-05-11", body, "");
+        }
+        let ds = suggest(&d.build());
+        assert_eq!(codes(&ds), ["unknown-name"]);
+        assert_eq!(
+            ds[0].message,
+            "'Witkof' is close to 'Witkoff', a name of Steve Witkoff (and in 1 other article)"
+        );
+        let at = ds[0].location.as_ref().unwrap();
+        assert_eq!(at.file.to_str().unwrap(), "content/articles/a.md");
     }
 
     #[test]
