@@ -1159,7 +1159,8 @@ mod tests {
     }
 
     /// Counted once for each article that has it, and shown where the
-    /// first article has it, whichever thread scanned which article.
+    /// first article has it: a thread scans article after article with one
+    /// table, which must start empty for each.
     #[test]
     fn a_near_spelling_is_counted_by_article() {
         let mut d = TestDossier::new().people(PEOPLE);

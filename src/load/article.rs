@@ -23,14 +23,15 @@ pub fn load(
         Ok(text) => text,
         Err(d) => return (None, vec![*d]),
     };
-    let (mut sidecar_value, mut sidecar_path, mut sidecar_source) = Default::default();
+    let mut sidecar_value = Sidecar::default();
+    let (mut sidecar_path, mut sidecar_source) = (None, None);
     if let Some(name) = sidecar {
         let path = folder.path_of(&name);
         match folder.read_text(&name) {
             Ok(source) => {
-                let found;
-                (sidecar_value, found) = parse_sidecar(&source, &path);
+                let (value, found) = parse_sidecar(&source, &path);
                 diagnostics.extend(found);
+                sidecar_value = value;
                 (sidecar_path, sidecar_source) = (Some(path), Some(source));
             }
             Err(d) => diagnostics.push(*d),
