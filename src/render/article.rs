@@ -180,19 +180,19 @@ pub fn article_page<'a>(
     let original = a.article.front.url.as_deref().filter(|u| link_allowed(u));
     for (i, p) in pending.iter().enumerate() {
         by_passage.entry(p.passage).or_default().push(i);
-        let passage = a.passage(p.passage);
+        let (anchor, text) = (a.anchor(p.passage), a.passage_text(p.passage));
         annotations.push(AnnotationView {
             id: ["ann-", itoa::Buffer::new().format(i + 1)].concat(),
-            passage: a.anchor(p.passage),
+            passage: anchor,
             kind: p.kind,
             label: p.label,
             html: tera::Value::safe_string(&p.html),
-            text: a.body.text(passage.span),
+            text,
             // Entries of one passage are numbered in a row: the next ones
             // reuse the first one's link.
             original: match annotations.last() {
-                Some(prev) if prev.passage == a.anchor(p.passage) => prev.original.clone(),
-                _ => original.map(|u| text_fragment_url(u, a.body.text(passage.span))),
+                Some(prev) if prev.passage == anchor => prev.original.clone(),
+                _ => original.map(|u| text_fragment_url(u, text)),
             },
         });
     }
@@ -261,10 +261,11 @@ pub fn article_page<'a>(
             .map(|&i| pending[i].label)
             .collect::<Vec<_>>()
             .join(", ");
+        let anchor = a.anchor(*passage_ix).text();
         let id = match passage.shape {
-            PassageShape::Mark => a.anchor(*passage_ix).text().to_owned(),
+            PassageShape::Mark => anchor.to_owned(),
             // A flagged name is a link; its marker rides on a mark of its own.
-            PassageShape::NameLink(_) => [&a.anchor(*passage_ix).text(), "-mark"].concat(),
+            PassageShape::NameLink(_) => [&anchor, "-mark"].concat(),
         };
         deco.marks.push(Mark {
             span: passage.span,
