@@ -233,7 +233,7 @@ pub struct Quote {
     pub speaker: PersonId,
 }
 
-/// This article's stance on a claim.
+/// A stance on a claim in this article: the outlet's own, or its `speaker`'s.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Assertion {
@@ -252,6 +252,10 @@ pub struct Assertion {
     /// `YYYY-MM-DD` or a weekday name (resolved against the article's date).
     #[serde(default)]
     pub date: Option<String>,
+    /// The person whose stance it is (a spokesman the article quotes);
+    /// without it, the stance is the outlet's own.
+    #[serde(default)]
+    pub speaker: Option<PersonId>,
 }
 
 /// A quantity: one number, or a range for wording like "in its twentieth month".

@@ -272,6 +272,24 @@ fn unknown_speaker() {
 }
 
 #[test]
+fn unknown_speaker_of_a_claim() {
+    let d = only("unknown-claim-speaker");
+    assert_at(
+        &d,
+        "unknown-reference",
+        "content/articles/report.yaml",
+        5,
+        5,
+        "did you mean `khalil-al-hayya`?",
+    );
+    assert!(
+        d.message.contains("unknown speaker `khalil-al-haya`"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
 fn unknown_claim() {
     let d = only("unknown-claim");
     assert_at(
@@ -720,7 +738,7 @@ fn human_rendering_looks_like_rustc() {
     let d = only("unknown-field");
     let text = d.render(false);
     let expected = "\
-error[unknown-field]: unknown field `qoute`, expected one of `claim`, `quote`, `prefix`, `suffix`, `occurrence`, `value`, `stance`, `date`
+error[unknown-field]: unknown field `qoute`, expected one of `claim`, `quote`, `prefix`, `suffix`, `occurrence`, `value`, `stance`, `date`, `speaker`
  --> content/articles/report.yaml:3:5
   |
 3 |     qoute: \"lasted 19 months\"

@@ -56,6 +56,8 @@ struct PassageJson<'a> {
 struct AssertionJson<'a> {
     article: &'a str,
     quote: &'a str,
+    /// Whose stance: a person's id, or null for the outlet's own voice.
+    speaker: Option<&'a str>,
     stance: &'static str,
     value: Option<crate::model::QuantityValue>,
     date: Option<String>,
@@ -182,6 +184,7 @@ pub fn dossier_json(
                         AssertionJson {
                             article: article.slug(),
                             quote: article.passage_text(a.passage),
+                            speaker: a.speaker.map(|p| dossier.people[p].id.as_str()),
                             stance: a.stance.as_str(),
                             value: a.value,
                             date: a.date.map(iso_date),

@@ -106,9 +106,20 @@ pub(super) fn resolve_article(
     let mut assertions = Vec::with_capacity(sidecar.claims.len());
     for (i, a) in sidecar.claims.iter().enumerate() {
         let claim = r.claim(&a.claim, i);
+        let speaker = a
+            .speaker
+            .as_ref()
+            .map(|id| r.person(id, "claims", i, "speaker"));
         let passage = r.anchor("claims", i, a);
         let (Some(claim), Some(passage)) = (claim, passage) else {
             continue;
+        };
+        // An unknown speaker is reported; the stance is then left out, not
+        // given to the outlet, whose stance it is not.
+        let speaker = match speaker {
+            None => None,
+            Some(Some(person)) => Some(person),
+            Some(None) => continue,
         };
         let kind = lookups.claims[claim].claim.kind;
         if a.value.is_some() && kind != ClaimKind::Quantity {
@@ -166,6 +177,7 @@ pub(super) fn resolve_article(
         assertions.push(ResolvedAssertion {
             passage,
             claim,
+            speaker,
             stance: a.stance,
             value: a.value,
             date,

@@ -188,6 +188,9 @@ pub struct ResolvedQuote {
 pub struct ResolvedAssertion {
     pub passage: PassageIx,
     pub claim: ClaimIx,
+    /// Whose stance it is: a person the article quotes, or `None` for the
+    /// outlet's own voice.
+    pub speaker: Option<PersonIx>,
     pub stance: Stance,
     pub value: Option<QuantityValue>,
     pub date: Option<NaiveDate>,
