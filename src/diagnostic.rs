@@ -4,6 +4,7 @@
 //! stopping, so one run reports every problem it can find. The binary decides
 //! how to print them: rustc-style text for people, JSON for editors and CI.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -146,7 +147,9 @@ impl Diagnostic {
     }
 
     /// rustc-style rendering: `error[code]: message`, `--> file:line:col`,
-    /// the source line with a caret, `= help: hint`.
+    /// the source line with a caret, `= help: hint`. Every piece of text that
+    /// may come from the input (file names, messages quoting it, the source
+    /// line) is shown through [`visible`], so no input can drive the terminal.
     pub fn render(&self, color: bool) -> String {
         let level = match self.severity {
             Severity::Error => Level::Error,
@@ -155,14 +158,20 @@ impl Diagnostic {
         let origin = self
             .location
             .as_ref()
-            .map(|l| l.file.display().to_string())
+            .map(|l| visible(&l.file.display().to_string()).into_owned())
             .unwrap_or_default();
-        // The caret's span within the shown line; a zero-width span at the
-        // end of the line gets a space to stand under.
-        let mut shown_line = self.source_line.clone().unwrap_or_default();
+        let source_line = self.source_line.as_deref().unwrap_or_default();
+        let mut shown_line = visible(source_line).into_owned();
+        // The caret's span within the shown line (columns count characters of
+        // the source, which may each be shown as several); a zero-width span
+        // at the end of the line gets a space to stand under.
         let span = self.location.as_ref().map(|loc| {
-            let start = char_to_byte(&shown_line, loc.column - 1);
-            let end = char_to_byte(&shown_line, loc.column - 1 + self.width).max(start);
+            let shown_at = |chars: usize| {
+                let byte = char_to_byte(source_line, chars);
+                visible(&source_line[..byte]).len()
+            };
+            let start = shown_at(loc.column - 1);
+            let end = shown_at(loc.column - 1 + self.width).max(start);
             if start >= shown_line.len() {
                 shown_line.push(' ');
                 start..start + 1
@@ -174,7 +183,8 @@ impl Diagnostic {
         // plain-text readers) expect a caret `^` under the spot. In colour
         // the span keeps the warning's colour.
         let caret_level = if color { level } else { Level::Error };
-        let mut message = level.title(&self.message).id(self.code);
+        let title = visible(&self.message);
+        let mut message = level.title(&title).id(self.code);
         let with_snippet = self.source_line.is_some() && self.location.is_some();
         if let (Some(loc), true, Some(span)) = (&self.location, with_snippet, span) {
             message = message.snippet(
@@ -185,7 +195,8 @@ impl Diagnostic {
                     .annotation(caret_level.span(span)),
             );
         }
-        if let Some(hint) = &self.hint {
+        let hint = self.hint.as_deref().map(visible);
+        if let Some(hint) = &hint {
             message = message.footer(Level::Help.title(hint));
         }
         let renderer = if color {
@@ -198,7 +209,7 @@ impl Diagnostic {
             // No source line to show (a whole file, an unreadable one): the
             // location alone, where rustc puts it.
             (Some(loc), false) => {
-                let arrow = format!(" --> {}:{}:{}", loc.file.display(), loc.line, loc.column);
+                let arrow = format!(" --> {origin}:{}:{}", loc.line, loc.column);
                 match rendered.split_once('\n') {
                     Some((title, rest)) => format!("{title}\n{arrow}\n{rest}"),
                     None => format!("{rendered}\n{arrow}"),
@@ -207,6 +218,30 @@ impl Diagnostic {
             _ => rendered,
         }
     }
+}
+
+/// `text` with every character that could act on a terminal instead of being
+/// shown written out as an escape, as rustc and git show them: control
+/// characters (ESC as `\u{1b}`, a carriage return as `\u{d}`; only line ends
+/// and tabs stay) and the bidirectional overrides that reorder what is shown.
+/// Returns `text` itself when it has none.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    let acts = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(acts) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if acts(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
 }
 
 impl fmt::Display for Diagnostic {
@@ -274,6 +309,57 @@ mod tests {
         assert!(text.contains("  - qoute: x"), "{text}");
         assert!(text.contains("^^^^^"), "{text}");
         assert!(text.contains("help: did you mean `quote`?"), "{text}");
+    }
+
+    #[test]
+    fn input_cannot_drive_the_terminal() {
+        let hostile = "\u{1b}]0;PWNED\u{7}\u{1b}[2K";
+        let d = Diagnostic::warning("w", format!("name `{hostile}` unknown"))
+            .at_source(
+                Path::new("content/articles/\u{1b}[31mred.md"),
+                &format!("said {hostile}Smith\r and \u{202e}gnp.exe\n"),
+                1,
+                5 + hostile.chars().count() + 1,
+                5,
+            )
+            .with_hint(format!("rename `{hostile}`"));
+        for color in [false, true] {
+            // In colour, the renderer's own colour codes (`ESC [ ... m`) are
+            // the only escapes.
+            let text = d.render(color);
+            let mut plain = String::new();
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("\u{1b}[") {
+                plain.push_str(&rest[..at]);
+                let code = &rest[at + 2..];
+                let end = code
+                    .find(|c: char| !c.is_ascii_digit() && c != ';')
+                    .unwrap();
+                assert_eq!(&code[end..end + 1], "m", "{text:?}");
+                rest = &code[end + 1..];
+            }
+            plain.push_str(rest);
+            let raw: Vec<char> = plain
+                .chars()
+                .filter(|&c| c != '\n' && (c.is_control() || c == '\u{202e}'))
+                .collect();
+            assert!(raw.is_empty(), "{raw:?} in\n{text}");
+            assert!(plain.contains("content/articles/\\u{1b}[31mred.md:1:"));
+            assert!(plain.contains("name `\\u{1b}]0;PWNED\\u{7}\\u{1b}[2K` unknown"));
+            assert!(plain.contains("rename `\\u{1b}]0;PWNED"), "{text}");
+            assert!(plain.contains("Smith\\u{d} and \\u{202e}gnp.exe"), "{text}");
+        }
+        // The caret stands under `Smith`, after the escapes written out.
+        let text = d.render(false);
+        let lines: Vec<&str> = text.lines().collect();
+        let source = lines.iter().position(|l| l.starts_with("1 |")).unwrap();
+        assert_eq!(
+            lines[source].find("Smith").unwrap() - lines[source].find("said").unwrap(),
+            lines[source + 1].find('^').unwrap() - lines[source].find("said").unwrap(),
+            "{text}"
+        );
+        assert_eq!(lines[source + 1].matches('^').count(), 5, "{text}");
+        assert_eq!(visible("plain\ttext\n"), "plain\ttext\n");
     }
 
     #[test]

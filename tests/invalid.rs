@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -761,6 +762,58 @@ error[unknown-field]: unknown field `qoute`, expected one of `claim`, `quote`, `
 fn human_rendering_without_a_source_line_still_names_the_spot() {
     let text = only("orphan-sidecar").render(false);
     assert!(text.starts_with("error[orphan-sidecar]: sidecar content/articles/missing.yaml has no article\n --> content/articles/missing.yaml:1:1\n"), "{text}");
+}
+
+/// The bytes of the terminal's own commands: a new window title, a bell,
+/// erase the line.
+const HOSTILE: &str = "\u{1b}]0;PWNED\u{7}\u{1b}[2K";
+
+#[test]
+fn input_quoted_in_a_message_cannot_drive_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("quote-not-found"), tmp.path());
+    let articles = tmp.path().join("content/articles");
+    let article = fs::read_to_string(articles.join("report.md"))
+        .unwrap()
+        .replace(
+            "on Sunday.",
+            &format!("on Sunday.{HOSTILE}\r Nothing to see."),
+        );
+    fs::write(articles.join("report.md"), article).unwrap();
+    fs::write(
+        articles.join("report.yaml"),
+        // YAML's own escapes for the same bytes (it takes none raw).
+        "notes:\n  - quote: \"on Sunday.\\e]0;PWNED\\a\\e[2K\\r Something to see\"\n    text: x\n",
+    )
+    .unwrap();
+    // A picture saved as an article: its bytes are no text.
+    let mut binary = b"GIF89a\x00\x01".to_vec();
+    binary.extend_from_slice(HOSTILE.as_bytes());
+    // U+009B, the one-character CSI, then bytes that are no UTF-8.
+    binary.extend_from_slice(b"\xc2\x9b2J\xff\xfe");
+    fs::write(articles.join("logo.md"), binary).unwrap();
+    let before = listing(tmp.path());
+
+    let (code, stdout, stderr) = run(&["--root", tmp.path().to_str().unwrap(), "check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    for (name, shown) in [("not-utf8", "logo.md"), ("quote-not-found", "report.yaml")] {
+        assert!(
+            stderr.contains(&format!("error[{name}]")) && stderr.contains(shown),
+            "{stderr}"
+        );
+    }
+    let raw: Vec<char> = stderr
+        .chars()
+        .filter(|&c| c != '\n' && c.is_control())
+        .collect();
+    assert!(raw.is_empty(), "{raw:?} printed raw in:\n{stderr}");
+    // Shown, written out as rustc shows them: the quote, the closest passage
+    // and the binary file's line.
+    let written_out = "\\u{1b}]0;PWNED\\u{7}\\u{1b}[2K";
+    assert!(stderr.matches(written_out).count() >= 3, "{stderr}");
+    assert!(stderr.contains("\\u{9b}2J"), "{stderr}");
+    assert_eq!(listing(tmp.path()), before);
 }
 
 // ---- the command line --------------------------------------------------------
