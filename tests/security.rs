@@ -257,3 +257,83 @@ fn json_ld_is_present_and_escaped() {
     // The hostile statement is inside, whole, as data.
     assert!(value.to_string().contains("alert(5)"), "{value}");
 }
+
+/// The basic fixture, copied, with `edit` applied to each named file.
+fn edited_fixture(root: &Path, edits: &[(&str, &dyn Fn(String) -> String)]) {
+    common::copy_dir(&common::fixture("basic"), root);
+    for (file, edit) in edits {
+        let path = root.join(file);
+        fs::write(&path, edit(fs::read_to_string(&path).unwrap())).unwrap();
+    }
+}
+
+/// An outlet named `<!--<script> …` once made the HTML parser read the rest
+/// of every claim page with a verdict as script: the page rendered blank.
+/// JSON in a `<script>` escapes `<`, `>` and `&`, so the page after the
+/// script parses as it was written.
+#[test]
+fn an_outlet_named_like_markup_leaves_claim_pages_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("dossier");
+    let outlet = "<!--<script> Albawaba & Co -->";
+    edited_fixture(
+        &root,
+        &[("content/articles/beta.md", &|s: String| {
+            s.replace("outlet: Albawaba", &format!("outlet: {}", q(outlet)))
+        })],
+    );
+    let site = common::build(&root);
+    let page = site.page("claims/talks-confirmed.html");
+    // The page has its body: the statement, the verdict, the sources.
+    assert_eq!(
+        common::text_of(&page, "main h1.statement"),
+        "Hamas confirmed direct talks, a première"
+    );
+    assert!(common::text_of(&page, ".verdict").contains("Confirmed by several officials."));
+    assert!(common::texts_of(&page, "table.assertions td a").contains(&outlet.to_owned()));
+    // The script holds the JSON-LD whole, with no markup character in it.
+    let scripts: Vec<String> = page
+        .select(&common::sel("script[type=\"application/ld+json\"]"))
+        .map(|s| s.text().collect())
+        .collect();
+    assert_eq!(scripts.len(), 1);
+    assert!(!scripts[0].contains(['<', '>', '&']), "{}", scripts[0]);
+    let review: serde_json::Value = serde_json::from_str(&scripts[0]).unwrap();
+    assert_eq!(
+        review["itemReviewed"]["appearance"][0]["publisher"],
+        serde_json::json!(outlet)
+    );
+}
+
+/// A statement is a heading's text: whatever Markdown or HTML it holds,
+/// the heading holds only inline content and every word of it.
+#[test]
+fn a_statement_of_blocks_renders_inline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("dossier");
+    edited_fixture(
+        &root,
+        &[("content/claims.yaml", &|s: String| {
+            s.replace(
+                    "statement: \"Hamas **confirmed** direct talks, a première\"",
+                    "statement: \"<div>Hamas</div> confirmed\\n\\n- **direct** talks\\n\\n```\\ncode\\n```\\n\\n# a première\"",
+                )
+        })],
+    );
+    let site = common::build(&root);
+    let page = site.page("claims/talks-confirmed.html");
+    let h1 = page
+        .select(&common::sel("main h1.statement"))
+        .next()
+        .unwrap();
+    let children: Vec<&str> = h1
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+        .map(|e| e.value().name())
+        .collect();
+    assert_eq!(children, ["h1", "strong", "code"]);
+    assert_eq!(
+        common::text_of(&page, "main h1.statement"),
+        "<div>Hamas</div> confirmed direct talks code a première"
+    );
+}

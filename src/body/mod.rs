@@ -319,7 +319,7 @@ impl Body {
     /// Renders the body to HTML with decorations. Decorations that cannot be
     /// placed (see [`Body::invalid_decorations`]) are left out.
     pub fn render(&self, deco: &Decorations) -> String {
-        render::render(self, deco)
+        render::render(self, deco, render::Flow::Blocks)
     }
 
     /// Ids of the decorations [`Body::render`] would leave out: spans outside
@@ -342,6 +342,18 @@ pub fn markdown_to_html(markdown: &str) -> String {
         .unwrap_or_else(|| Body::parse(markdown).render(&Decorations::default()))
 }
 
+/// Markdown from YAML for a place inside a line of text (a claim's
+/// statement in its heading, a flag's message in a sentence): inline markup
+/// only, never a block element. Blocks (paragraphs, list items, a raw HTML
+/// block shown as text) are joined by a space, a code block is inline code.
+pub fn markdown_to_inline_html(markdown: &str) -> String {
+    if is_plain_paragraph(markdown) {
+        return html::escape(markdown);
+    }
+    let body = Body::parse(markdown);
+    render::render(&body, &Decorations::default(), render::Flow::Inline)
+}
+
 /// The HTML of a text that Markdown reads as one paragraph of just that
 /// text, written without parsing; `None` for any other text. Most
 /// statements and notes are such a sentence, and a build renders tens of
@@ -350,8 +362,20 @@ pub fn markdown_to_html(markdown: &str) -> String {
 /// footnote or strikethrough) starts with, and no space or control
 /// character at either end.
 fn plain_paragraph(markdown: &str) -> Option<String> {
-    let first = markdown.chars().next()?;
-    let last = markdown.chars().next_back()?;
+    is_plain_paragraph(markdown).then(|| {
+        let mut html = String::with_capacity(markdown.len() + 16);
+        html.push_str("<p>");
+        html::escape_into(&mut html, markdown);
+        html.push_str("</p>\n");
+        html
+    })
+}
+
+/// Whether [`plain_paragraph`] can write `markdown` without parsing it.
+fn is_plain_paragraph(markdown: &str) -> bool {
+    let (Some(first), Some(last)) = (markdown.chars().next(), markdown.chars().next_back()) else {
+        return false;
+    };
     let opens_a_paragraph =
         first.is_alphabetic() || !first.is_ascii() || matches!(first, '"' | '\'' | '(');
     let plain = |c: char| {
@@ -379,17 +403,10 @@ fn plain_paragraph(markdown: &str) -> Option<String> {
             )
     };
     let ends_clean = |c: char| !c.is_whitespace() && !c.is_control();
-    (opens_a_paragraph
+    opens_a_paragraph
         && ends_clean(first)
         && ends_clean(last)
-        && markdown.chars().all(|c| plain(c) && !c.is_control()))
-    .then(|| {
-        let mut html = String::with_capacity(markdown.len() + 16);
-        html.push_str("<p>");
-        html::escape_into(&mut html, markdown);
-        html.push_str("</p>\n");
-        html
-    })
+        && markdown.chars().all(|c| plain(c) && !c.is_control())
 }
 
 /// Markdown to plain text: emphasis and link markup dropped.

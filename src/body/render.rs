@@ -57,7 +57,17 @@ impl Deco<'_> {
     }
 }
 
-pub(super) fn render(body: &Body, deco: &Decorations) -> String {
+/// How block markup is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Flow {
+    /// As blocks: the body of a page.
+    Blocks,
+    /// Inside a line of text (a heading, a sentence): block markup becomes a
+    /// space between the blocks' texts, a code block inline `<code>`.
+    Inline,
+}
+
+pub(super) fn render(body: &Body, deco: &Decorations, flow: Flow) -> String {
     let (decos, _) = prepare(body, deco);
     // Without decorations, text is written straight through (no per-block lists).
     let lists = if decos.is_empty() {
@@ -92,6 +102,22 @@ pub(super) fn render(body: &Body, deco: &Decorations) -> String {
     let mut ids: Option<HashSet<Cow<str>>> = None;
     for item in &body.items {
         match item {
+            Item::Structure(_) | Item::Heading { .. } | Item::Code { .. }
+                if flow == Flow::Inline =>
+            {
+                r.close_all();
+                r.flush(true);
+                if let Item::Code { block, .. } = item {
+                    r.out.push_str("<code>");
+                    escape_into(&mut r.out, body.blocks[*block].text.trim_end());
+                    r.out.push_str("</code>");
+                } else {
+                    r.out.truncate(r.out.trim_end().len());
+                    if !r.out.is_empty() {
+                        r.out.push(' ');
+                    }
+                }
+            }
             Item::Structure(html) => {
                 r.close_all();
                 r.flush(true);
@@ -143,6 +169,9 @@ pub(super) fn render(body: &Body, deco: &Decorations) -> String {
     }
     r.close_all();
     r.flush(true);
+    if flow == Flow::Inline {
+        r.out.truncate(r.out.trim_end().len());
+    }
     r.out
 }
 

@@ -702,6 +702,26 @@ fn markdown_to_html_is_the_same_safe_renderer() {
 }
 
 #[test]
+fn inline_markdown_has_no_block_markup() {
+    assert_eq!(
+        markdown_to_inline_html("said **intense** pressure"),
+        "said <strong>intense</strong> pressure"
+    );
+    assert_eq!(
+        markdown_to_inline_html("Plain words, a sentence."),
+        "Plain words, a sentence."
+    );
+    assert_eq!(markdown_to_inline_html("a\n\nb"), "a b");
+    assert_eq!(
+        markdown_to_inline_html(
+            "<p>Hamas</p>\n\n# Head *x*\n\n- one\n- two\n\n```\nlet x;\n```\n\n> q"
+        ),
+        "&lt;p&gt;Hamas&lt;/p&gt; Head <em>x</em> one two <code>let x;</code> q"
+    );
+    assert_eq!(markdown_to_inline_html(""), "");
+}
+
+#[test]
 fn line_of_and_parse_at() {
     let body = Body::parse_at("Intro.\n\n- item one\n- item *two*\n", 10);
     let span = find(&body, "two").unwrap();

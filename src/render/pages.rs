@@ -11,7 +11,7 @@ use super::views::{
     rule_explanation, rule_label, ArticleItem, FlagView, Link,
 };
 use crate::analyze::Analysis;
-use crate::body::{link_allowed, markdown_to_html};
+use crate::body::{link_allowed, markdown_to_html, markdown_to_inline_html};
 use crate::resolve::{ClaimIx, Dossier, NameForm, Outlet, PersonIx, SpellingIx};
 
 /// At most this many mention snippets on a person page: a page must not grow
@@ -280,7 +280,7 @@ pub fn claim_page<'a>(
             .base_url
             .as_deref()
             .map(|b| format!("{}/{}", b.trim_end_matches('/'), claim_href(dossier, c)));
-        serde_json::json!({
+        script_json(&serde_json::json!({
             "@context": "https://schema.org",
             "@type": "ClaimReview",
             "url": url,
@@ -296,15 +296,12 @@ pub fn claim_page<'a>(
                 "@type": "Claim",
                 "appearance": assertions.iter().map(|a| serde_json::json!({"@type": "CreativeWork", "headline": a.text, "publisher": a.outlet})).collect::<Vec<_>>(),
             },
-        })
-        .to_string()
-        // Keep `</script>` in strings from closing the element.
-        .replace("</", "<\\/")
+        }))
     });
     ClaimPage {
         claim: ClaimView {
             id: claim.id.to_string(),
-            statement_html: markdown_to_html(if claim.statement.is_empty() {
+            statement_html: markdown_to_inline_html(if claim.statement.is_empty() {
                 claim.id.as_str()
             } else {
                 &claim.statement
@@ -666,4 +663,23 @@ pub fn timeline_page(dossier: &Dossier) -> TimelinePage {
             })
             .collect(),
     }
+}
+
+/// JSON to embed in a `<script>` element: `<`, `>` and `&` written as
+/// `\u003c`, `\u003e` and `\u0026`, so that no string of the dossier (an
+/// outlet named `<!--<script>`, a `</script>`) can end the element or switch
+/// the HTML parser into a state that swallows the rest of the page. Outside
+/// strings JSON has none of the three, so the text stays the same JSON.
+fn script_json(value: &serde_json::Value) -> String {
+    let json = value.to_string();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }

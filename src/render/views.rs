@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analyze::{Analysis, DiffPiece, Flag};
-use crate::body::markdown_to_html;
+use crate::body::{markdown_to_html, markdown_to_inline_html};
 use crate::resolve::{ArticleIx, ClaimIx, Dossier, PassageIx, PersonIx};
 
 /// Site-wide settings every page shows (title, language).
@@ -103,20 +103,6 @@ pub fn claim_href(dossier: &Dossier, c: ClaimIx) -> String {
 /// A claim's statement as plain text, for link texts and titles.
 pub fn claim_text(dossier: &Dossier, c: ClaimIx) -> &str {
     &dossier.claims[c].text
-}
-
-/// Markdown of one paragraph as inline HTML (no `<p>` around it), for text
-/// that sits inside a sentence or list item.
-pub fn inline_markdown(markdown: &str) -> String {
-    let html = markdown_to_html(markdown);
-    let trimmed = html.trim();
-    match trimmed
-        .strip_prefix("<p>")
-        .and_then(|t| t.strip_suffix("</p>"))
-    {
-        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
-        _ => trimmed.to_owned(),
-    }
 }
 
 /// Human names of the rules, for headings.
@@ -237,7 +223,7 @@ fn flag_view<'a>(dossier: &'a Dossier, flag: &'a Flag, id: &'a str) -> FlagView<
     // that may quote the articles (whose `*` or `_` are not markup).
     let (message_html, message_text) = if flag.rule == "declared" {
         (
-            inline_markdown(&flag.message),
+            markdown_to_inline_html(&flag.message),
             Cow::Owned(crate::body::plain_text(&flag.message)),
         )
     } else {
@@ -431,14 +417,5 @@ mod tests {
         let view = flag_view(&dossier, &declared, "f");
         assert_eq!(view.message_html, "Called <em>envoy</em> &lt;b&gt;");
         assert_eq!(view.message_text, "Called envoy");
-    }
-
-    #[test]
-    fn inline_markdown_drops_the_paragraph() {
-        assert_eq!(
-            inline_markdown("said **intense** pressure"),
-            "said <strong>intense</strong> pressure"
-        );
-        assert_eq!(inline_markdown("a\n\nb"), "<p>a</p>\n<p>b</p>");
     }
 }
