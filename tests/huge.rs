@@ -88,6 +88,19 @@ fn a_large_article_is_checked() {
 }
 
 #[test]
+fn a_10_mb_paragraph_builds() {
+    // One paragraph, a linked name in every sentence and a name nobody has:
+    // the suggestions once compared each word with every linked name of its
+    // paragraph, hours for this in a debug build.
+    let sentence = "Steve Witkoff met Marwan Bishara in Doha on Sunday, officials said again. ";
+    let body = sentence.repeat(10_000_000 / sentence.len()) + "\n";
+    let built = build(body);
+    assert!(built.summary.is_some(), "{:?}", codes(&built.diagnostics));
+    assert_eq!(codes(&built.diagnostics), ["uncovered-names"]);
+    assert!(built.diagnostics[0].message.contains("Marwan Bishara"));
+}
+
+#[test]
 fn one_long_line() {
     let body = "word ".repeat(100_000) + "Steve Witkoff.\n";
     let sidecar = "notes:\n  - quote: \"word word\"\n    text: x\n";

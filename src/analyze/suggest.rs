@@ -424,12 +424,21 @@ fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx, out:
     // Capitalised words outside linked names: word -> first place. Counted
     // once per article.
     let mut capitalised = std::mem::take(&mut out.article_capitalised);
-    // Spans of names already linked to a person, in block order.
+    // Spans of names already linked to a person, in block order: (block,
+    // start, end).
     let mut linked: Vec<(usize, usize, usize)> = (article.passages.iter())
         .filter(|p| matches!(p.shape, PassageShape::NameLink(_)))
         .map(|p| (p.span.block, p.span.start, p.span.end))
         .collect();
     linked.sort_unstable();
+    // Each end becomes the furthest end of the block's spans so far: whether
+    // a word overlaps a linked name is then one binary search, not a pass
+    // over every name of its paragraph (quadratic in a long one).
+    for i in 1..linked.len() {
+        if linked[i].0 == linked[i - 1].0 {
+            linked[i].2 = linked[i].2.max(linked[i - 1].2);
+        }
+    }
     for (block_ix, block) in article.body.blocks().iter().enumerate() {
         if !block.anchorable {
             continue;
@@ -438,8 +447,10 @@ fn scan<'a>(dossier: &'a Dossier, known: &Known<'_>, article_ix: ArticleIx, out:
         let from = linked.partition_point(|&(b, _, _)| b < block_ix);
         let to = from + linked[from..].partition_point(|&(b, _, _)| b == block_ix);
         let links = &linked[from..to];
-        let is_linked =
-            |start: usize, end: usize| links.iter().any(|&(_, s, e)| s < end && start < e);
+        let is_linked = |start: usize, end: usize| {
+            let before = links.partition_point(|&(_, s, _)| s < end);
+            before > 0 && links[before - 1].2 > start
+        };
         let span = |start: usize, end: usize| TextSpan {
             block: block_ix,
             start,
