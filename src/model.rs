@@ -556,6 +556,39 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// Whether an article's file stem can be its slug, which names its page
+/// (`articles/<slug>.html`) in every link, `sitemap.xml` and `dossier.json`:
+/// ASCII letters, digits, `-`, `_` and `.` (not first), and the letters,
+/// digits and marks of any other script (percent-encoded where a URL must be
+/// ASCII). Never white space, a control or invisible character, or other
+/// ASCII punctuation, which a URL reads as syntax (`#`, `?`, `%`, `/`...).
+pub fn is_valid_slug(slug: &str) -> bool {
+    let allowed = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+        } else {
+            !c.is_whitespace()
+                && !c.is_control()
+                && !matches!(
+                    c,
+                    // Invisible in a file name: soft hyphen, Arabic letter
+                    // mark, zero-width and bidirectional marks, word joiner
+                    // and its kin, byte-order mark; and the replacement
+                    // character a file name that is not UTF-8 shows.
+                    '\u{00AD}'
+                        | '\u{061C}'
+                        | '\u{180E}'
+                        | '\u{200B}'..='\u{200F}'
+                        | '\u{202A}'..='\u{202E}'
+                        | '\u{2060}'..='\u{206F}'
+                        | '\u{FEFF}'
+                        | '\u{FFF0}'..='\u{FFFF}'
+                )
+        }
+    };
+    !slug.is_empty() && !slug.starts_with('.') && slug.chars().all(allowed)
+}
+
 /// A URL-safe slug: lower case ASCII letters and digits joined by `-`,
 /// other scripts kept as they are (so Arabic names still get a readable id).
 pub fn slugify(text: &str) -> String {
@@ -594,6 +627,42 @@ mod tests {
         assert!(!is_valid_id("a/b"));
         assert!(!is_valid_id(".hidden"));
         assert!(!is_valid_id(""));
+    }
+
+    #[test]
+    fn slugs_are_safe_in_a_url_in_any_script() {
+        for ok in [
+            "alpha",
+            "2025-05-21_report.v2",
+            "Beta",
+            "حماس-تؤكد",
+            "नरेन्द्र-मोदी",
+            "東京",
+        ] {
+            assert!(is_valid_slug(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            ".hidden",
+            "a#b",
+            "c?d",
+            "%41",
+            "a b",
+            "a/b",
+            "a\\b",
+            "a&b",
+            "a\"b",
+            "a'b",
+            "a<b",
+            "a+b",
+            "a\u{200B}b",
+            "a\u{200F}",
+            "a\u{A0}b",
+            "a\u{0}b",
+            "a\u{FFFD}",
+        ] {
+            assert!(!is_valid_slug(bad), "{bad:?}");
+        }
     }
 
     #[test]

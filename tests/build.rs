@@ -523,3 +523,58 @@ fn flags_link_from_both_kinds_of_pages_whatever_their_text_or_template() {
         assert!(top_hrefs.iter().all(|h| h.starts_with("articles/")));
     }
 }
+
+/// An article's slug may be in any script: its page, the links to it and
+/// `sitemap.xml` (percent-encoded, as a sitemap's URLs must be) all agree.
+#[test]
+fn a_slug_in_arabic_is_linked_and_listed_in_the_sitemap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("dossier");
+    common::copy_dir(&common::fixture("basic"), &root);
+    let articles = root.join("content/articles");
+    std::fs::rename(articles.join("arabic.md"), articles.join("حماس-تؤكد.md")).unwrap();
+    std::fs::rename(
+        articles.join("arabic.yaml"),
+        articles.join("حماس-تؤكد.yaml"),
+    )
+    .unwrap();
+    let site = common::build(&root);
+    assert!(site.out.join("articles/حماس-تؤكد.html").is_file());
+    assert_eq!(common::broken_links(&site.out), Vec::<String>::new());
+    let list = site.page("articles.html");
+    assert!(list
+        .select(&common::sel("main a"))
+        .any(|a| a.value().attr("href") == Some("articles/حماس-تؤكد.html")));
+    let sitemap = std::fs::read_to_string(site.out.join("sitemap.xml")).unwrap();
+    let base = "https://example.org/fixture/";
+    let locs: Vec<&str> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| &s[..s.find("</loc>").unwrap()])
+        .collect();
+    assert!(locs.len() > 10, "{sitemap}");
+    for loc in &locs {
+        assert!(loc.is_ascii() && !loc.contains(' '), "{loc}");
+        let path = percent_decoded(loc.strip_prefix(base).expect("under base_url"));
+        assert!(site.out.join(&path).is_file(), "{loc} -> {path}");
+    }
+    assert!(locs.contains(
+        &"https://example.org/fixture/articles/%D8%AD%D9%85%D8%A7%D8%B3-%D8%AA%D8%A4%D9%83%D8%AF.html"
+    ));
+}
+
+fn percent_decoded(s: &str) -> String {
+    let mut bytes = Vec::new();
+    let mut rest = s.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == b'%' {
+            let hex = std::str::from_utf8(&tail[..2]).unwrap();
+            bytes.push(u8::from_str_radix(hex, 16).unwrap());
+            rest = &tail[2..];
+        } else {
+            bytes.push(b);
+            rest = tail;
+        }
+    }
+    String::from_utf8(bytes).unwrap()
+}

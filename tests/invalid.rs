@@ -988,3 +988,78 @@ fn build_verbose_times_every_stage_and_render_step() {
         "{stderr}"
     );
 }
+
+// ---- inputs made by the tests ------------------------------------------------
+// File names and bytes that are awkward to keep in git (`?` in a name, NUL
+// bytes, CRLF line ends) are written into a temporary dossier.
+
+const FRONT: &str = "---\ntitle: \"A\"\noutlet: O\npublished: 2025-05-21\n---\n";
+
+/// A dossier of `config.yaml` and the given files (paths from the root).
+fn made(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("content/articles")).unwrap();
+    fs::write(tmp.path().join("config.yaml"), "title: Made\n").unwrap();
+    for (path, bytes) in files {
+        fs::write(tmp.path().join(path), bytes).unwrap();
+    }
+    tmp
+}
+
+#[test]
+fn a_file_name_that_is_no_slug_is_refused_with_the_name_to_use() {
+    let article = format!("{FRONT}Text.\n");
+    let names = [
+        ("a#b", "a-b"),
+        ("c?d", "c-d"),
+        ("%41", "41"),
+        ("Two Words", "two-words"),
+        ("zero\u{200b}width", "zero-width"),
+        ("#", "article"),
+    ];
+    let mut files: Vec<(String, &[u8])> = names
+        .iter()
+        .map(|(name, _)| (format!("content/articles/{name}.md"), article.as_bytes()))
+        .collect();
+    // Any script's letters are a slug; so are ASCII letters, digits, `-_.`.
+    for ok in ["حماس-تؤكد", "Report_2025.v2"] {
+        files.push((format!("content/articles/{ok}.md"), article.as_bytes()));
+    }
+    files.push(("content/articles/a#b.yaml".into(), b"notes: []\n"));
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), *b)).collect();
+    let tmp = made(&files);
+    let checked = dossier::check(tmp.path());
+    let found = &checked.diagnostics;
+    assert_eq!(found.len(), names.len(), "{}", render(found));
+    for (name, better) in names {
+        let file = format!("content/articles/{name}.md");
+        let d = found
+            .iter()
+            .find(|d| {
+                d.location
+                    .as_ref()
+                    .is_some_and(|l| l.file == Path::new(&file))
+            })
+            .unwrap_or_else(|| panic!("nothing about {file}:\n{}", render(found)));
+        assert_eq!(d.severity, Severity::Error);
+        assert_at(
+            d,
+            "invalid-slug",
+            &file,
+            1,
+            1,
+            &format!("rename it to `{better}.md`"),
+        );
+    }
+    assert_eq!(checked.dossier.unwrap().articles.len(), 2);
+    // A build refuses it and writes nothing.
+    let out = tmp.path().join("public");
+    let built = dossier::build(&dossier::BuildOptions {
+        root: tmp.path().to_owned(),
+        output: out.clone(),
+        on_page: None,
+        before_render: None,
+    });
+    assert!(built.summary.is_none());
+    assert!(!out.exists());
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::{yaml, Folder};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Article, ArticleSlug, FrontMatter, Sidecar};
+use crate::model::{is_valid_slug, slugify, Article, ArticleSlug, FrontMatter, Sidecar};
 
 /// Loads one article; `None` when its file or front matter is unusable.
 /// A broken sidecar is reported and the article still loads without it, so
@@ -19,6 +19,14 @@ pub fn load(
 ) -> (Option<Article>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let path = &folder.path_of(name);
+    let slug = ArticleSlug(
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
+    if !is_valid_slug(&slug.0) {
+        return (None, vec![invalid_slug(path, &slug.0)]);
+    }
     let text = match folder.read_text(name) {
         Ok(text) => text,
         Err(d) => return (None, vec![*d]),
@@ -55,11 +63,6 @@ pub fn load(
             return (None, diagnostics);
         }
     };
-    let slug = ArticleSlug(
-        path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    );
     let article = Article {
         slug,
         path: path.to_owned(),
@@ -71,6 +74,23 @@ pub fn load(
         sidecar_source,
     };
     (Some(article), diagnostics)
+}
+
+/// An article whose file name cannot name its page: the error, with the
+/// name to rename it to.
+fn invalid_slug(path: &Path, slug: &str) -> Diagnostic {
+    let mut better = slugify(slug);
+    if better.is_empty() {
+        better.push_str("article");
+    }
+    Diagnostic::error(
+        "invalid-slug",
+        format!("the file name `{slug}` cannot be an article's slug: it names the article's page in links"),
+    )
+    .in_file(path)
+    .with_hint(format!(
+        "rename it to `{better}.md` (and its sidecar to `{better}.yaml`): a slug has letters and digits of any script, `-`, `_` and `.`, no space and no other punctuation"
+    ))
 }
 
 /// Parses a sidecar. When it has errors, each section's entries are

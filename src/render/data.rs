@@ -577,9 +577,25 @@ fn absolute_url(dossier: &Dossier, href: &str) -> String {
         .as_deref()
         .map(|b| b.trim_end_matches('/'))
     {
-        Some(base) if !base.is_empty() => [base, "/", href].concat(),
-        _ => href.to_owned(),
+        Some(base) if !base.is_empty() => [base, "/", &percent_encoded(href)].concat(),
+        _ => percent_encoded(href),
     }
+}
+
+/// `href` as a URL must hold it: every byte outside ASCII letters, digits,
+/// `-._~/#` percent-encoded, e.g. the Arabic letters of a slug or id
+/// (`people/خليل.html`). Links in pages keep the letters (browsers encode
+/// them); `sitemap.xml`, the feed and `annotations.jsonld` hold URLs.
+fn percent_encoded(href: &str) -> String {
+    let mut out = String::with_capacity(href.len());
+    for &b in href.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/' | b'#') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn xml_escape(text: &str) -> String {
