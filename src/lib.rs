@@ -10,6 +10,7 @@
 //! [`check`] runs the first three stages; [`build`] runs all five.
 
 pub mod analyze;
+pub mod author;
 pub mod body;
 pub mod diagnostic;
 pub mod load;

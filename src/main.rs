@@ -1,4 +1,5 @@
-//! The `dossier` command line: `build` and `check`.
+//! The `dossier` command line: `build`, `check`, and the authoring commands
+//! `init`, `new article` and `import`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -101,7 +102,7 @@ fn huge_pages_for_rendering() {
 #[derive(Parser)]
 #[command(name = "dossier", version)]
 #[command(
-    after_help = "Start with `dossier build` in a folder that has config.yaml and content/.\nThe format of a dossier: docs/format.md (and ../shared/design/content-format.md)."
+    after_help = "Start a dossier with `dossier init DIR`, or run `dossier build` in a folder that has config.yaml and content/.\nEvery setting is explained in the config.yaml that `init` writes."
 )]
 struct Cli {
     /// The dossier's folder (holding config.yaml and content/).
@@ -137,6 +138,50 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Create a new dossier in DIR (which must be empty or missing): a sample
+    /// article with its annotations, people, claims, a commented config.yaml,
+    /// a GitHub Pages workflow and a README for editors.
+    Init {
+        /// The folder to create the dossier in.
+        dir: PathBuf,
+    },
+    /// Create a new item in the dossier.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+    /// Turn text copied out of news pages into articles: guesses the title,
+    /// outlet, date and address, drops page furniture (menus, share buttons,
+    /// related articles, cookie banners, subscription prompts, photo credits),
+    /// keeps the article's paragraphs as they are, and reports every guess
+    /// and every line it dropped. Never overwrites an article.
+    Import {
+        /// The text files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Where to write the articles (default: <root>/content/articles).
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// An article (content/articles/SLUG.md with front matter) and its empty
+    /// annotations file (SLUG.yaml). Refuses to overwrite either.
+    Article {
+        /// The file name: lower-case letters, digits and `-`.
+        slug: String,
+        /// The outlet that published it.
+        #[arg(long)]
+        outlet: Option<String>,
+        /// The date printed on it, YYYY-MM-DD.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        published: Option<String>,
+        /// The article's address.
+        #[arg(long)]
+        url: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -151,6 +196,63 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
+        Command::Init { dir } => match dossier::author::init(&dir) {
+            Ok(written) => {
+                for path in &written {
+                    println!("created {}", path.display());
+                }
+                println!(
+                    "\nA new dossier is in {0}. Next: `dossier build --root {0}`, and read {0}/README.md.",
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(message) => fail(&message),
+        },
+        Command::New {
+            what:
+                New::Article {
+                    slug,
+                    outlet,
+                    published,
+                    url,
+                },
+        } => {
+            let new = dossier::author::NewArticle {
+                slug,
+                outlet,
+                published,
+                url,
+            };
+            match dossier::author::new_article(&cli.root.join("content/articles"), &new) {
+                Ok(paths) => {
+                    for path in paths {
+                        println!("created {}", path.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(message) => fail(&message),
+            }
+        }
+        Command::Import { files, into } => {
+            let into = into.unwrap_or_else(|| cli.root.join("content/articles"));
+            let mut failed = false;
+            for file in &files {
+                match dossier::author::import_file(file, &into) {
+                    Ok(done) => println!(
+                        "{} -> {}\n{}",
+                        file.display(),
+                        done.written.display(),
+                        done.imported.report()
+                    ),
+                    Err(message) => {
+                        eprintln!("error: {message}");
+                        failed = true;
+                    }
+                }
+            }
+            exit(failed)
+        }
         Command::Check {
             format,
             deny_warnings,
@@ -268,6 +370,11 @@ fn from_working_dir(diagnostics: &mut [Diagnostic], root: &std::path::Path) {
             }
         }
     }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
 }
 
 fn exit(failed: bool) -> ExitCode {
